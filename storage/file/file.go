@@ -1,0 +1,507 @@
+package file
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/bitsweep/bitsweep/storage"
+)
+
+const (
+	metaDir   = ".bitsweep~"        // holds everything that is not an object
+	sumDir    = metaDir + "/sha256" // sidecars: sumDir/<key>
+	lockName  = metaDir + "/lock"   // flock(2) target
+	tmpPrefix = "~tmp-"             // temp files, in the target's directory
+	copyChunk = 1 << 20             // bytes between context checks
+)
+
+// Store is a storage.Store in a local directory. See the package
+// documentation for the layout and guarantees.
+type Store struct {
+	dir  string // absolute, cleaned
+	root *os.Root
+}
+
+var _ storage.Store = (*Store)(nil)
+
+// New opens the directory dir as a Store, creating it (and its metadata
+// directory) if needed. On a read-only file system an existing directory
+// opens for reading.
+func New(dir string) (*Store, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open %q: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o777); err != nil && !isReadOnly(err) {
+		return nil, fmt.Errorf("open %q: %w", abs, explain(err))
+	}
+	root, err := os.OpenRoot(abs)
+	if err != nil {
+		return nil, fmt.Errorf("open %q: %w", abs, err)
+	}
+	s := &Store{dir: abs, root: root}
+	if err := s.initMeta(); err != nil && !isReadOnly(err) {
+		root.Close()
+		return nil, fmt.Errorf("open %q: %w", abs, explain(err))
+	}
+	return s, nil
+}
+
+func (s *Store) initMeta() error {
+	if err := s.root.MkdirAll(sumDir, 0o777); err != nil {
+		return err
+	}
+	f, err := s.root.OpenFile(lockName, os.O_RDONLY|os.O_CREATE, 0o666)
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// Close releases the directory handle. The Store must not be used after.
+func (s *Store) Close() error { return s.root.Close() }
+
+// Dir returns the absolute directory of the store.
+func (s *Store) Dir() string { return s.dir }
+
+// String returns the store's file:// URL.
+func (s *Store) String() string {
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(s.dir)}).String()
+}
+
+// Put implements storage.Store.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) (storage.ObjectInfo, error) {
+	info, err := s.write(ctx, key, r, size, false)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("put %q: %w", key, err)
+	}
+	return info, nil
+}
+
+// Replace implements storage.Store.
+func (s *Store) Replace(ctx context.Context, key string, r io.Reader, size int64) (storage.ObjectInfo, error) {
+	info, err := s.write(ctx, key, r, size, true)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("replace %q: %w", key, err)
+	}
+	return info, nil
+}
+
+func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, replace bool) (storage.ObjectInfo, error) {
+	if err := storage.ValidKey(key); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	dir := path.Dir(key)
+	sidecar := path.Join(sumDir, key)
+	if err := s.root.MkdirAll(dir, 0o777); err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	if err := s.root.MkdirAll(path.Dir(sidecar), 0o777); err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+
+	tmpData, sum, err := s.writeTemp(ctx, dir, r, size)
+	if err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	defer s.root.Remove(tmpData) // fails harmlessly once renamed
+	tmpSum, _, err := s.writeTemp(ctx, path.Dir(sidecar), strings.NewReader(sum+"\n"), -1)
+	if err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	defer s.root.Remove(tmpSum)
+
+	unlock, err := s.lock(ctx, true)
+	if err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	defer unlock()
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+
+	cur, err := s.current(key)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if cur.isDir {
+		return storage.ObjectInfo{}, errors.New("key is a directory holding other keys")
+	}
+	if cur.exists && !replace {
+		if cur.sum == "" { // no (valid) record: judge by the bytes on disk
+			if cur.sum, err = s.hashFile(key); err != nil {
+				return storage.ObjectInfo{}, err
+			}
+			if cur.sum == sum { // repair the record
+				if err := s.root.Rename(tmpSum, sidecar); err != nil {
+					return storage.ObjectInfo{}, explain(err)
+				}
+				if err := s.syncDir(path.Dir(sidecar)); err != nil {
+					return storage.ObjectInfo{}, explain(err)
+				}
+			}
+		}
+		if cur.sum != sum {
+			return storage.ObjectInfo{}, fmt.Errorf("%w with sha256 %s (new content has %s)", storage.ErrExist, cur.sum, sum)
+		}
+		return s.info(key, cur.fi, sum), nil
+	}
+
+	// Sidecar first: data without a sidecar would read as corrupt, a
+	// sidecar without data reads as absent.
+	if err := s.root.Rename(tmpSum, sidecar); err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	if err := s.root.Rename(tmpData, key); err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	if err := s.syncDir(path.Dir(sidecar)); err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	if err := s.syncDir(dir); err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	fi, err := s.root.Stat(key)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	return s.info(key, fi, sum), nil
+}
+
+// writeTemp copies r into a new temp file in dir, fsyncs and closes it, and
+// returns its name and the hex SHA-256 of what was written. On error no temp
+// file is left.
+func (s *Store) writeTemp(ctx context.Context, dir string, r io.Reader, size int64) (name, sum string, err error) {
+	tmp := path.Join(dir, tmpPrefix+rand.Text())
+	f, err := s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return "", "", err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			s.root.Remove(tmp)
+		}
+	}()
+	if size >= 0 {
+		r = io.LimitReader(r, size+1)
+	}
+	h := sha256.New()
+	n, err := io.CopyBuffer(io.MultiWriter(f, h), storage.ContextReader(ctx, r), make([]byte, copyChunk))
+	if err != nil {
+		return "", "", err
+	}
+	if size >= 0 && n != size {
+		return "", "", storage.SizeError(size, n)
+	}
+	if err := f.Sync(); err != nil {
+		return "", "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", "", err
+	}
+	return tmp, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// state is what a key holds on disk.
+type state struct {
+	exists bool        // a regular file is at the key
+	isDir  bool        // a directory is at the key (a prefix of other keys)
+	fi     os.FileInfo // when exists
+	sum    string      // recorded checksum; "" if none or malformed
+}
+
+// current reports what key holds. Callers hold the lock when it matters.
+func (s *Store) current(key string) (state, error) {
+	fi, err := s.root.Stat(key)
+	switch {
+	case isNotExist(err):
+		return state{}, nil
+	case err != nil:
+		return state{}, err
+	case fi.IsDir():
+		return state{isDir: true}, nil
+	case !fi.Mode().IsRegular():
+		return state{}, fmt.Errorf("not a regular file: %v", fi.Mode())
+	}
+	sum, err := s.readSum(key)
+	if err != nil {
+		return state{}, err
+	}
+	return state{exists: true, fi: fi, sum: sum}, nil
+}
+
+// readSum returns the recorded checksum of key, or "" if there is none or it
+// is malformed.
+func (s *Store) readSum(key string) (string, error) {
+	b, err := s.root.ReadFile(path.Join(sumDir, key))
+	if isNotExist(err) || errors.Is(err, syscall.EISDIR) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	sum := string(bytes.TrimSpace(b))
+	if len(sum) != sha256.Size*2 || strings.Trim(sum, "0123456789abcdef") != "" {
+		return "", nil
+	}
+	return sum, nil
+}
+
+func (s *Store) hashFile(key string) (string, error) {
+	f, err := s.root.Open(key)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func (s *Store) syncDir(dir string) error {
+	d, err := s.root.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
+		return err // EINVAL: the file system cannot sync directories
+	}
+	return nil
+}
+
+func (s *Store) info(key string, fi os.FileInfo, sum string) storage.ObjectInfo {
+	return storage.ObjectInfo{Key: key, Size: fi.Size(), SHA256: sum, Modified: fi.ModTime()}
+}
+
+// Get implements storage.Store.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+	data, err := s.get(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("get %q: %w", key, err)
+	}
+	return data, nil
+}
+
+func (s *Store) get(ctx context.Context, key string) ([]byte, error) {
+	if err := storage.ValidKey(key); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, sum, err := s.readObject(key)
+	if err != nil || storage.Verify(data, sum) == nil {
+		return data, err
+	}
+	// Mismatch: a Replace may be between its two renames. Look again while
+	// no commit can run.
+	unlock, err := s.lock(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if data, sum, err = s.readObject(key); err != nil {
+		return nil, err
+	}
+	if err := storage.Verify(data, sum); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+func (s *Store) readObject(key string) (data []byte, sum string, err error) {
+	data, err = s.root.ReadFile(key)
+	if isNotExist(err) || errors.Is(err, syscall.EISDIR) {
+		return nil, "", storage.ErrNotExist
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	sum, err = s.readSum(key)
+	return data, sum, err
+}
+
+// Stat implements storage.Store.
+func (s *Store) Stat(ctx context.Context, key string) (storage.ObjectInfo, error) {
+	if err := storage.ValidKey(key); err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("stat %q: %w", key, err)
+	}
+	info, err := s.stat(ctx, key)
+	if err != nil {
+		return storage.ObjectInfo{}, fmt.Errorf("stat %q: %w", key, err)
+	}
+	return info, nil
+}
+
+func (s *Store) stat(ctx context.Context, key string) (storage.ObjectInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	unlock, err := s.lock(ctx, false)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	defer unlock()
+	cur, err := s.current(key)
+	if err != nil {
+		return storage.ObjectInfo{}, err
+	}
+	if !cur.exists {
+		return storage.ObjectInfo{}, storage.ErrNotExist
+	}
+	return s.info(key, cur.fi, cur.sum), nil
+}
+
+// List implements storage.Store.
+func (s *Store) List(ctx context.Context, prefix string, fn func(storage.ObjectInfo) error) error {
+	if err := storage.ValidPrefix(prefix); err != nil {
+		return fmt.Errorf("list %q: %w", prefix, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("list %q: %w", prefix, err)
+	}
+	keys, err := s.keys(ctx, prefix)
+	if err != nil {
+		return fmt.Errorf("list %q: %w", prefix, err)
+	}
+	for _, key := range keys {
+		info, err := s.stat(ctx, key)
+		if errors.Is(err, storage.ErrNotExist) {
+			continue // deleted since the walk
+		}
+		if err != nil {
+			return fmt.Errorf("list %q: %w", prefix, err)
+		}
+		if err := fn(info); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// keys returns the sorted keys of regular files starting with prefix. A
+// directory walk does not give byte-wise key order ("a/b" comes before
+// "a.txt" in a walk but after it as a key), hence the sort.
+func (s *Store) keys(ctx context.Context, prefix string) ([]string, error) {
+	start, _ := storage.SplitPrefix(prefix)
+	start = strings.TrimSuffix(start, "/")
+	if start == "" {
+		start = "."
+	}
+	var keys []string
+	err := fs.WalkDir(s.root.FS(), start, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == start && (isNotExist(err) || errors.Is(err, syscall.ENOTDIR)) {
+				return fs.SkipAll // nothing under the prefix
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if p == "." {
+			return nil
+		}
+		if storage.ValidKey(d.Name()) != nil { // metadata, temp files, foreign names
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			// Skip directories that cannot hold matching keys.
+			if !strings.HasPrefix(p+"/", prefix) && !strings.HasPrefix(prefix, p+"/") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasPrefix(p, prefix) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			fi, err := s.root.Stat(p)
+			if err != nil || !fi.Mode().IsRegular() {
+				return nil // dangling, escaping or not a file
+			}
+		} else if !d.Type().IsRegular() {
+			return nil
+		}
+		keys = append(keys, p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(keys)
+	return keys, nil
+}
+
+// Delete implements storage.Store.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	if err := s.delete(ctx, key); err != nil {
+		return fmt.Errorf("delete %q: %w", key, err)
+	}
+	return nil
+}
+
+func (s *Store) delete(ctx context.Context, key string) error {
+	if err := storage.ValidKey(key); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	unlock, err := s.lock(ctx, true)
+	if err != nil {
+		return explain(err)
+	}
+	defer unlock()
+	fi, err := s.root.Lstat(key)
+	switch {
+	case isNotExist(err):
+	case err != nil:
+		return err
+	case fi.IsDir():
+		return nil // a prefix of other keys, not an object
+	default:
+		if err := s.root.Remove(key); err != nil && !isNotExist(err) {
+			return explain(err)
+		}
+		if err := s.syncDir(path.Dir(key)); err != nil {
+			return explain(err)
+		}
+	}
+	// Data first, then the record: a sidecar without data reads as absent.
+	sidecar := path.Join(sumDir, key)
+	if fi, err := s.root.Lstat(sidecar); err == nil && !fi.IsDir() {
+		if err := s.root.Remove(sidecar); err != nil && !isNotExist(err) {
+			return explain(err)
+		}
+	}
+	return nil
+}
+
+func isNotExist(err error) bool {
+	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)
+}

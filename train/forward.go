@@ -1,0 +1,153 @@
+package train
+
+import "math"
+
+// work holds the activations of one minibatch, kept for the backward pass.
+type work struct {
+	rows   int
+	U, S   []float32 // rows×n: pre-activations B̃x and bits sign(B̃x)
+	Y      []float32 // rows×d: A·s, the input of the layer-1 denoiser
+	Gate   []float32 // rows×d: the layer-1 denoiser's gate π₁(y)
+	Xhat   []float32 // rows×d: the output x̂ of the last layer
+	layers []layerWork
+	// backward buffers
+	G, dY, dS, dR2 []float32
+	dR1, dXh       []float32
+	red            *reducer
+}
+
+// layerWork is one decoder layer t ≥ 2 (or the r₂ output of layer 1).
+type layerWork struct {
+	R2in []float32 // rows×d: r₂ entering the layer
+	P1   []float32 // rows×n: B̃r₂
+	Zhat []float32 // rows×n: output-denoiser mean ẑ
+	Q    []float32 // rows×n: p₂ − p₁
+	M    []float32 // rows×d: Q·B̃
+	XL   []float32 // rows×d: LMMSE estimate
+	R1   []float32 // rows×d: extrinsic input of the input denoiser
+	Xhat []float32 // rows×d: denoiser output
+	Gate []float32 // rows×d: the input denoiser's gate π₁(r₁)
+	dQ   []float32 // rows×n
+}
+
+func newWork(m *model, rows int, backward bool) *work {
+	d, n := m.d, m.n
+	f := func(k int) []float32 { return make([]float32, k) }
+	w := &work{rows: rows, U: f(rows * n), S: f(rows * n), Y: f(rows * d)}
+	if m.cfg.Arch != "linear" {
+		w.Xhat, w.Gate = f(rows*d), f(rows*d)
+	} else {
+		w.Xhat = w.Y
+	}
+	for t := 1; t < m.cfg.Layers; t++ {
+		lw := layerWork{R2in: f(rows * d), P1: f(rows * n), Zhat: f(rows * n),
+			Q: f(rows * n), M: f(rows * d), XL: f(rows * d), R1: f(rows * d), Xhat: f(rows * d), Gate: f(rows * d)}
+		if backward {
+			lw.dQ = f(rows * n)
+		}
+		w.layers = append(w.layers, lw)
+	}
+	if len(w.layers) > 0 {
+		w.Xhat = w.layers[len(w.layers)-1].Xhat
+	}
+	if backward {
+		w.G, w.dY, w.dS = f(rows*d), f(rows*d), f(rows*n)
+		if len(w.layers) > 0 {
+			w.dR2, w.dR1, w.dXh = f(rows*d), f(rows*d), f(rows*d)
+		}
+	}
+	w.red = newReducer(rows, 16)
+	return w
+}
+
+// forward computes x̂ for the rows of X (rows×d) into w.Xhat.
+func (m *model) forward(w *work, X []float32) {
+	d, n, rows := m.d, m.n, w.rows
+	// U = X·B̃ᵀ, S = sign(U) with sign(0) = +1 (science.md §2.1 pitfall).
+	gemm(false, true, rows, n, d, 1, X, d, m.B, d, 0, w.U, n)
+	forRows(rows, func(_, lo, hi int) {
+		if m.freezeS {
+			return
+		}
+		for i, u := range w.U[lo*n : hi*n] {
+			if u >= 0 {
+				w.S[lo*n+i] = 1
+			} else {
+				w.S[lo*n+i] = -1
+			}
+		}
+	})
+	// Y = S·Aᵀ: the linear decoder.
+	gemm(false, true, rows, d, n, 1, w.S, n, m.A, n, 0, w.Y, d)
+	if m.cfg.Arch == "linear" {
+		return
+	}
+	l1 := m.layer(0)
+	den := newBGDenoiser([3]float64{float64(l1[sMu]), float64(l1[sS2]), float64(l1[sP])})
+	out := w.Xhat
+	if len(w.layers) > 0 {
+		out = w.layers[0].R2in // layer 1's x̂ is only needed through r₂
+	}
+	// Layer 1: x̂₁ = f₁(y); if more layers follow, r₂ = g·x̂₁ − h·y.
+	g1, h1 := l1[sG], l1[sH]
+	more := len(w.layers) > 0
+	forRows(rows, func(_, lo, hi int) {
+		for i := lo * d; i < hi*d; i++ {
+			gt := den.gate(w.Y[i])
+			w.Gate[i] = gt
+			x := float32(den.w) * w.Y[i] * gt
+			if more {
+				out[i] = g1*x - h1*w.Y[i]
+			} else {
+				out[i] = x
+			}
+		}
+	})
+	for t := range w.layers {
+		m.forwardLayer(w, t)
+	}
+}
+
+// forwardLayer runs decoder layer t+2 (science.md §2.3 steps 1–7 with the
+// scalars of that layer).
+func (m *model) forwardLayer(w *work, t int) {
+	d, n, rows := m.d, m.n, w.rows
+	lw := &w.layers[t]
+	v := m.layer(t + 1)
+	// Step 1: p₁ = B̃r₂.
+	gemm(false, true, rows, n, d, 1, lw.R2in, d, m.B, d, 0, lw.P1, n)
+	// Steps 2–3: ẑ = p₁ + s·κ·λ(−s·p₁/κ); Q = p₂ − p₁ = a·ẑ − (b+1)·p₁.
+	kappa := math.Exp(float64(v[sKappa]))
+	a, b := v[sA], v[sB]
+	forRows(rows, func(_, lo, hi int) {
+		for i := lo * n; i < hi*n; i++ {
+			s, p1 := float64(w.S[i]), float64(lw.P1[i])
+			lam, _ := invMillsFast(-s * p1 / kappa)
+			z := float32(p1 + s*kappa*lam)
+			lw.Zhat[i] = z
+			lw.Q[i] = a*z - (b+1)*lw.P1[i]
+		}
+	})
+	// Step 4: M = Q·B̃, x̂_L = r₂ + c·M.
+	gemm(false, false, rows, d, n, 1, lw.Q, n, m.B, d, 0, lw.M, d)
+	c, dd, e := v[sC], v[sD], v[sE]
+	den := newBGDenoiser([3]float64{float64(v[sMu]), float64(v[sS2]), float64(v[sP])})
+	var next []float32
+	if t+1 < len(w.layers) {
+		next = w.layers[t+1].R2in
+	}
+	g, h := v[sG], v[sH]
+	forRows(rows, func(_, lo, hi int) {
+		for i := lo * d; i < hi*d; i++ {
+			xl := lw.R2in[i] + c*lw.M[i]
+			r1 := dd*xl - e*lw.R2in[i] // step 5
+			gt := den.gate(r1)
+			x := float32(den.w) * r1 * gt // step 6
+			lw.Gate[i] = gt
+			lw.XL[i], lw.R1[i], lw.Xhat[i] = xl, r1, x
+			if next != nil {
+				next[i] = g*x - h*r1 // step 7
+			}
+		}
+	})
+}
