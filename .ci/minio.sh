@@ -44,7 +44,13 @@ MINIO_BIN=$BIN_DIR/minio
 STATE=${BITSWEEP_MINIO_STATE:-$CACHE/minio}
 
 log() { printf 'minio.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+# die reports and exits. Under `start` it also prints `false` on stdout, so
+# that `eval "$(minio.sh start)"` fails too instead of evaluating nothing.
+die() {
+	log "$*"
+	[[ $COMMAND == start ]] && echo false
+	exit 1
+}
 
 have_binary() {
 	[[ -x $MINIO_BIN && -f $MINIO_BIN.version && $(<"$MINIO_BIN.version") == "$MINIO_VERSION" ]]
@@ -177,7 +183,8 @@ cmd_stop() {
 	clean_state
 }
 
-case ${1:-} in
+COMMAND=${1:-}
+case $COMMAND in
 install) cmd_install ;;
 start) cmd_start ;;
 stop) cmd_stop ;;

@@ -37,3 +37,28 @@ func BenchmarkBatch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkImageBatch measures Batch on an in-memory MNIST-sized image
+// source (d = 784), without and with Bernoulli masking.
+func BenchmarkImageBatch(b *testing.B) {
+	const rows, d = 1024, 784
+	train, test := splitTail(structuredImages(1, 7000, d))
+	for _, p := range []float64{1, 0.5} {
+		b.Run(fmt.Sprintf("p=%g", p), func(b *testing.B) {
+			src, err := newImageSource("bench", train, test, p)
+			if err != nil {
+				b.Fatal(err)
+			}
+			dst := make([]float32, rows*d)
+			b.SetBytes(int64(4 * len(dst)))
+			var step int64
+			for b.Loop() {
+				src.Batch(1, step, dst)
+				step++
+			}
+			sec := b.Elapsed().Seconds()
+			b.ReportMetric(float64(b.N)*rows*d/sec, "floats/s")
+			b.ReportMetric(float64(b.N)*rows/sec, "samples/s")
+		})
+	}
+}

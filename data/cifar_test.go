@@ -110,7 +110,7 @@ func TestCIFARSource(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, spec, want string
-		dim             int
+		dim              int
 	}{
 		{"wrong dim", "cifar10:" + one, "dim 784 does not match the file's dimension 3072", 784},
 		{"bad length", "cifar10:" + write("bad.bin", b1[:cifarRecord+1]), "length 3074 bytes is not a positive multiple of the record size 3073", 0},

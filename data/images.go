@@ -120,11 +120,8 @@ func (s *imageSource) row(pix []byte, dst []float32, src *rand.PCG) {
 		return
 	}
 	for j, v := range pix {
-		if src.Uint64()>>11 < s.thresh {
-			dst[j] = float32((float64(v) - s.mean[j]) * s.scale * s.maskScale)
-		} else {
-			dst[j] = 0
-		}
+		x := float32((float64(v) - s.mean[j]) * s.scale * s.maskScale)
+		dst[j] = math.Float32frombits(math.Float32bits(x) & keepMask(src.Uint64(), s.thresh)) // branch-free mask
 	}
 }
 

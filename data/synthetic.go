@@ -51,6 +51,9 @@ func (s *synthetic) Heldout(seed uint64, n int) ([]float32, int) {
 	if n <= 0 {
 		return nil, 0
 	}
+	if n > math.MaxInt/s.d {
+		panic(fmt.Sprintf("data: %s: Heldout: n = %d rows of %d overflows", s.kind, n, s.d))
+	}
 	x := make([]float32, n*s.d)
 	s.fill(seed, domainHeldout, 0, n, x)
 	return x, n
@@ -64,7 +67,7 @@ func (s *synthetic) fill(seed, domain uint64, step int64, rows int, dst []float3
 	})
 }
 
-// gen fills out with i.i.d. coordinates drawn from src.
+// gen fills out (whole rows) with i.i.d. coordinates drawn from src.
 func (s *synthetic) gen(src *rand.PCG, out []float32) {
 	switch s.kind {
 	case "gaussian":
@@ -72,32 +75,53 @@ func (s *synthetic) gen(src *rand.PCG, out []float32) {
 		fillNormal(src, out)
 	case "bernoulli-gaussian":
 		// x_i = s_i·g_i/√p, s_i ~ Bern(p), g_i ~ N(0, 1) (science.md §1.1).
-		// The Gaussian is drawn only when s_i = 1.
-		if s.p == 1 {
+		switch {
+		case s.p == 1:
 			fillNormal(src, out)
-			return
-		}
-		for k := range out {
-			if src.Uint64()>>11 < s.thresh {
-				out[k] = float32(normal(src) * s.scale)
-			} else {
-				out[k] = 0
+		case s.p <= denseBG:
+			// Sparse: draw g_i only when s_i = 1 (the branch is well predicted).
+			for k := range out {
+				if src.Uint64()>>11 < s.thresh {
+					out[k] = float32(normal(src) * s.scale)
+				} else {
+					out[k] = 0
+				}
+			}
+		default:
+			// Dense: draw every g_i of a row, then its mask without a branch
+			// (a 50/50 branch would be mispredicted half the time). Row by
+			// row, so that a shorter batch stays a prefix of a longer one.
+			scale := float32(s.scale)
+			for lo := 0; lo < len(out); lo += s.d {
+				row := out[lo : lo+s.d]
+				fillNormal(src, row)
+				for k := range row {
+					row[k] = math.Float32frombits(math.Float32bits(row[k]*scale) & keepMask(src.Uint64(), s.thresh))
+				}
 			}
 		}
 	case "sparse-rademacher":
 		// x_i ∈ {0, +1/√p, −1/√p} w.p. (1−p, p/2, p/2) (science.md §1.2): the
-		// top 53 bits of one PCG output decide s_i, its lowest bit the sign.
-		pos, neg := float32(s.scale), float32(-s.scale)
+		// top 53 bits of one PCG output decide s_i, its lowest bit the sign;
+		// the float32 bits are assembled without a branch.
+		mag := math.Float32bits(float32(s.scale))
 		for k := range out {
 			u := src.Uint64()
-			switch {
-			case u>>11 >= s.thresh:
-				out[k] = 0
-			case u&1 == 0:
-				out[k] = pos
-			default:
-				out[k] = neg
-			}
+			out[k] = math.Float32frombits((mag | uint32(u&1)<<31) & keepMask(u, s.thresh))
 		}
 	}
 }
+
+// keepMask returns all ones if u>>11 < thresh (probability ≈ p for
+// thresh = bernoulliThreshold(p)) and 0 otherwise, without a branch: both
+// operands are < 2⁵⁴, so their difference is negative exactly when
+// u>>11 < thresh, and the arithmetic shift spreads its sign bit.
+func keepMask(u, thresh uint64) uint32 {
+	return uint32(int64(u>>11-thresh) >> 63)
+}
+
+// denseBG is the sparsity above which bernoulli-gaussian draws every
+// Gaussian and masks branchlessly; below it, it skips the Gaussians of the
+// zero coordinates. Part of the reproducibility contract (it selects which
+// random numbers are used).
+const denseBG = 0.25

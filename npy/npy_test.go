@@ -37,7 +37,7 @@ func randomData(kind string, n int, seed uint64) (any, []float64) {
 	case "i8":
 		d := make([]int64, n)
 		for i := range d {
-			d[i] = int64(rng.Uint64() >> 12) * int64(1-2*(i%2)) // within ±2⁵²: exact in float64
+			d[i] = int64(rng.Uint64()>>12) * int64(1-2*(i%2)) // within ±2⁵²: exact in float64
 			want[i] = float64(d[i])
 		}
 		return d, want

@@ -345,3 +345,22 @@ func helperProcess(dir string) {
 		fmt.Println("RESULT error", err)
 	}
 }
+
+func TestMetaDirRemoved(t *testing.T) {
+	s := newStore(t)
+	ctx := t.Context()
+	if _, err := s.Put(ctx, "a", strings.NewReader("x"), 1); err != nil {
+		t.Fatal(err)
+	}
+	must(t, os.RemoveAll(filepath.Join(s.Dir(), ".bitsweep~")))
+	// The object lost its checksum record; the store itself keeps working.
+	if _, err := s.Get(ctx, "a"); !errors.Is(err, storage.ErrChecksum) {
+		t.Fatalf("Get: error = %v, want ErrChecksum", err)
+	}
+	if _, err := s.Put(ctx, "b/c", strings.NewReader("y"), 1); err != nil {
+		t.Fatalf("Put after removing .bitsweep~: %v", err)
+	}
+	if got, err := s.Get(ctx, "b/c"); err != nil || string(got) != "y" {
+		t.Fatalf("Get = %q, %v", got, err)
+	}
+}

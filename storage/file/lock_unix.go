@@ -20,8 +20,10 @@ import (
 // other processes.
 func (s *Store) lock(ctx context.Context, exclusive bool) (unlock func(), err error) {
 	f, err := s.root.OpenFile(lockName, os.O_RDONLY, 0)
-	if errors.Is(err, os.ErrNotExist) {
-		if err := s.root.MkdirAll(metaDir, 0o777); err == nil || !exclusive {
+	if errors.Is(err, os.ErrNotExist) { // .bitsweep~ was removed since New
+		if mkErr := s.root.MkdirAll(metaDir, 0o777); mkErr != nil && exclusive {
+			err = mkErr
+		} else {
 			f, err = s.root.OpenFile(lockName, os.O_RDONLY|os.O_CREATE, 0o666)
 		}
 	}

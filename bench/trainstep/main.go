@@ -1,0 +1,422 @@
+// Command trainstep compares the speed of one training step of package train
+// (Trainer.StepOn: forward, loss gradient, backward, Adam update, row
+// renormalisation of B) with the same step written in PyTorch
+// (bench/torch_step.py), and prints a Markdown table of steps/s and GFLOP/s.
+//
+// For every thread count K it re-executes itself as a child process with
+// GOMAXPROCS=K and OPENBLAS_NUM_THREADS=K (OpenBLAS reads its thread count at
+// start-up, so each K needs a fresh process), and runs the torch script with
+// --threads K. Both sides start from the same parameters (the Go model's
+// initial parameter vector, passed to torch with --init) and train on the
+// same fixed minibatch (drawn from the configuration's data source, passed
+// with --x), so they compute the same thing.
+//
+// Usage (from the repository root):
+//
+//	go run ./bench/trainstep                                         # pure-Go BLAS
+//	CGO_LDFLAGS=-lopenblas go run -tags openblas ./bench/trainstep   # OpenBLAS
+//
+// With -check it first trains both for 50 steps from the same start on the
+// same batch and prints the two loss curves side by side.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bitsweep/bitsweep/data"
+	"github.com/bitsweep/bitsweep/train"
+)
+
+// benchConfigs are the configurations of train/bench_test.go.
+var benchConfigs = map[string]train.Config{
+	"linear":     {Source: "gaussian", Sparsity: 1, Rate: 1, Dim: 512, Arch: "linear", Batch: 1024, Steps: 1e8},
+	"multilayer": {Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Dim: 512, Arch: "multilayer", Layers: 3, Batch: 1024, Steps: 1e8},
+}
+
+// batchSeed is the data seed of the fixed benchmark minibatch (step 0).
+const batchSeed = 1
+
+var (
+	steps      = flag.Int("steps", 20, "timed steps per measurement")
+	warmup     = flag.Int("warmup", 3, "untimed warm-up steps before the timed ones")
+	threads    = flag.String("threads", "1,2", "comma-separated thread counts K (GOMAXPROCS, OPENBLAS_NUM_THREADS, torch threads)")
+	python     = flag.String("python", "/usr/bin/python3", "Python interpreter with torch")
+	script     = flag.String("torch-script", "bench/torch_step.py", "path of the PyTorch step")
+	configList = flag.String("configs", "linear,multilayer", "comma-separated configurations: linear, multilayer")
+	dim        = flag.Int("d", 0, "override d (and n = d) of every configuration, e.g. for a quick smoke test")
+	batch      = flag.Int("batch", 0, "override the batch size of every configuration")
+	check      = flag.Bool("check", false, "first train Go and torch 50 steps from the same start and print both loss curves")
+	checkSteps = flag.Int("check-steps", 50, "steps of the -check comparison")
+
+	child      = flag.Bool("child", false, "internal: measure the Go step in this process and print one JSON line")
+	childCfg   = flag.String("config", "", "internal: the configuration the -child measures")
+	childCheck = flag.Int("child-check", 0, "internal: also record the loss of this many steps from the start")
+)
+
+// result is one measurement, as printed by a child or by torch_step.py.
+type result struct {
+	Impl           string    `json:"impl"`
+	Arch           string    `json:"arch"`
+	Threads        int       `json:"threads"`
+	Backend        string    `json:"backend,omitempty"`
+	TorchVersion   string    `json:"torch_version,omitempty"`
+	StepsPerSecond float64   `json:"steps_per_s"`
+	SecondsPerStep float64   `json:"seconds_per_step"`
+	GFLOPs         float64   `json:"gflops"`
+	CheckLosses    []float64 `json:"check_losses,omitempty"`
+}
+
+func main() {
+	flag.Parse()
+	if *child {
+		if err := runChild(); err != nil {
+			fmt.Fprintln(os.Stderr, "trainstep child:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := runParent(); err != nil {
+		fmt.Fprintln(os.Stderr, "trainstep:", err)
+		os.Exit(1)
+	}
+}
+
+// config returns the named configuration with the -d / -batch overrides.
+func config(name string) (train.Config, error) {
+	cfg, ok := benchConfigs[name]
+	if !ok {
+		return cfg, fmt.Errorf("unknown configuration %q (want linear or multilayer)", name)
+	}
+	if *dim > 0 {
+		cfg.Dim = *dim
+	}
+	if *batch > 0 {
+		cfg.Batch = *batch
+	}
+	return cfg, nil
+}
+
+// setup returns a fresh trainer and the fixed minibatch of cfg. It is a pure
+// function of cfg, so the parent (which hands the start to torch) and the
+// child (which times it) see the same parameters and data.
+func setup(cfg train.Config) (*train.Trainer, []float32, error) {
+	tr, err := train.New(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	src, err := data.New(data.Options{Source: cfg.Source, Dim: cfg.Dim, Sparsity: cfg.Sparsity})
+	if err != nil {
+		return nil, nil, err
+	}
+	X := make([]float32, cfg.Batch*cfg.Dim)
+	src.Batch(batchSeed, 0, X)
+	return tr, X, nil
+}
+
+func runChild() error {
+	cfg, err := config(*childCfg)
+	if err != nil {
+		return err
+	}
+	res := result{Impl: "go", Arch: cfg.Arch, Threads: runtime.GOMAXPROCS(0), Backend: train.Backend()}
+	if *childCheck > 0 {
+		tr, X, err := setup(cfg)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < *childCheck; i++ {
+			res.CheckLosses = append(res.CheckLosses, tr.StepOn(X))
+		}
+	}
+	tr, X, err := setup(cfg)
+	if err != nil {
+		return err
+	}
+	for i := 0; i < *warmup; i++ {
+		tr.StepOn(X)
+	}
+	start := time.Now()
+	for i := 0; i < *steps; i++ {
+		tr.StepOn(X)
+	}
+	sec := time.Since(start).Seconds() / float64(max(*steps, 1))
+	res.SecondsPerStep, res.StepsPerSecond = sec, 1/sec
+	res.GFLOPs = cfg.StepFLOPs() / sec / 1e9
+	return json.NewEncoder(os.Stdout).Encode(res)
+}
+
+// writeF32 writes v as raw little-endian float32 (numpy.fromfile "<f4").
+func writeF32(path string, v []float32) error {
+	buf := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(buf[4*i:], math.Float32bits(x))
+	}
+	return os.WriteFile(path, buf, 0o644)
+}
+
+// lastJSON runs cmd and decodes the last line of its stdout that starts
+// with '{'. Its stderr is passed through.
+func lastJSON(cmd *exec.Cmd) (result, error) {
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = os.Stderr
+	var res result
+	if err := cmd.Run(); err != nil {
+		return res, fmt.Errorf("%s: %w", strings.Join(cmd.Args, " "), err)
+	}
+	var line string
+	sc := bufio.NewScanner(&out)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		if t := strings.TrimSpace(sc.Text()); strings.HasPrefix(t, "{") {
+			line = t
+		}
+	}
+	if line == "" {
+		return res, fmt.Errorf("%s: no JSON line in its output", strings.Join(cmd.Args, " "))
+	}
+	return res, json.Unmarshal([]byte(line), &res)
+}
+
+// threadEnv returns the environment of a process limited to k threads.
+func threadEnv(k int) []string {
+	ks := strconv.Itoa(k)
+	return append(os.Environ(), "GOMAXPROCS="+ks, "OPENBLAS_NUM_THREADS="+ks, "OMP_NUM_THREADS="+ks, "MKL_NUM_THREADS="+ks)
+}
+
+type files struct{ init, x string }
+
+// timing returns the timed and warm-up steps of a run: none to speak of
+// when it only records a loss curve.
+func timing(check int) (n, w string) {
+	if check > 0 {
+		return "1", "0"
+	}
+	return strconv.Itoa(*steps), strconv.Itoa(*warmup)
+}
+
+func runGo(exe, name string, k, check int) (result, error) {
+	n, w := timing(check)
+	args := []string{"-child", "-config", name, "-steps", n, "-warmup", w,
+		"-d", strconv.Itoa(*dim), "-batch", strconv.Itoa(*batch), "-child-check", strconv.Itoa(check)}
+	cmd := exec.Command(exe, args...)
+	cmd.Env = threadEnv(k)
+	return lastJSON(cmd)
+}
+
+func runTorch(cfg train.Config, f files, k, check int) (result, error) {
+	n, w := timing(check)
+	args := []string{*script, "--arch", cfg.Arch, "--layers", strconv.Itoa(max(cfg.Layers, 1)),
+		"--d", strconv.Itoa(cfg.Dim), "--rate", strconv.FormatFloat(cfg.Rate, 'g', -1, 64),
+		"--sparsity", strconv.FormatFloat(cfg.Sparsity, 'g', -1, 64), "--batch", strconv.Itoa(cfg.Batch),
+		"--threads", strconv.Itoa(k), "--steps", n, "--warmup", w,
+		"--init", f.init, "--x", f.x}
+	if check > 0 {
+		args = append(args, "--check", "--check-steps", strconv.Itoa(check))
+	}
+	cmd := exec.Command(*python, args...)
+	cmd.Env = threadEnv(k)
+	return lastJSON(cmd)
+}
+
+// torchAvailable reports whether the interpreter imports torch, and why not.
+func torchAvailable() (string, error) {
+	if _, err := os.Stat(*script); err != nil {
+		return "", fmt.Errorf("torch script: %w", err)
+	}
+	out, err := exec.Command(*python, "-c", "import torch; print(torch.__version__)").Output()
+	if err != nil {
+		return "", fmt.Errorf("%s cannot import torch: %w", *python, err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "unknown"
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
+}
+
+func runParent() error {
+	var ks []int
+	for _, s := range strings.Split(*threads, ",") {
+		k, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || k < 1 {
+			return fmt.Errorf("-threads %q: want positive integers", *threads)
+		}
+		ks = append(ks, k)
+	}
+	names := strings.Split(*configList, ",")
+	cfgs := map[string]train.Config{}
+	for i, n := range names {
+		names[i] = strings.TrimSpace(n)
+		cfg, err := config(names[i])
+		if err != nil {
+			return err
+		}
+		cfgs[names[i]] = cfg
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	torchVersion, torchErr := torchAvailable()
+	if torchErr != nil {
+		fmt.Fprintln(os.Stderr, "torch columns will be n/a:", torchErr)
+	}
+
+	// The start (Go's initial parameters) and the minibatch, for torch.
+	dir, err := os.MkdirTemp("", "trainstep-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	fs := map[string]files{}
+	if torchErr == nil {
+		for _, n := range names {
+			tr, X, err := setup(cfgs[n])
+			if err != nil {
+				return fmt.Errorf("%s: %w", n, err)
+			}
+			f := files{filepath.Join(dir, n+"-init.f32"), filepath.Join(dir, n+"-x.f32")}
+			if err := writeF32(f.init, tr.Checkpoint().Params); err != nil {
+				return err
+			}
+			if err := writeF32(f.x, X); err != nil {
+				return err
+			}
+			fs[n] = f
+		}
+	}
+
+	load0 := loadAvg()
+	fmt.Printf("CPU: %s (%d logical CPUs), %s %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Printf("Go backend: %s; torch: %s\n", train.Backend(), orNA(torchVersion, torchErr))
+	fmt.Printf("%d warm-up + %d timed steps per cell; load average before: %s\n\n", *warmup, *steps, load0)
+
+	if *check {
+		if err := runCheck(exe, names, cfgs, fs, ks[0], torchErr); err != nil {
+			return err
+		}
+	}
+
+	type row struct {
+		name   string
+		k      int
+		g, t   result
+		tErr   error
+		failed bool
+	}
+	var rows []row
+	for _, k := range ks {
+		for _, n := range names {
+			fmt.Fprintf(os.Stderr, "measuring %s, %d thread(s)…\n", n, k)
+			r := row{name: n, k: k}
+			r.g, err = runGo(exe, n, k, 0)
+			if err != nil {
+				return err
+			}
+			r.tErr = torchErr
+			if torchErr == nil {
+				r.t, r.tErr = runTorch(cfgs[n], fs[n], k, 0)
+				if r.tErr != nil {
+					fmt.Fprintln(os.Stderr, "torch:", r.tErr)
+				}
+			}
+			rows = append(rows, r)
+		}
+	}
+
+	fmt.Println("| config | threads | Go backend | Go steps/s | Go GFLOP/s | torch steps/s | torch GFLOP/s | Go/torch |")
+	fmt.Println("|---|---:|---|---:|---:|---:|---:|---:|")
+	for _, r := range rows {
+		label := r.name
+		if c := cfgs[r.name]; c.Arch == "multilayer" {
+			label = fmt.Sprintf("%s (L=%d)", r.name, c.Layers)
+		}
+		ts, tg, ratio := "n/a", "n/a", "n/a"
+		if r.tErr == nil {
+			ts, tg = fmt.Sprintf("%.2f", r.t.StepsPerSecond), fmt.Sprintf("%.1f", r.t.GFLOPs)
+			ratio = fmt.Sprintf("%.2f", r.g.StepsPerSecond/r.t.StepsPerSecond)
+		}
+		fmt.Printf("| %s | %d | %s | %.2f | %.1f | %s | %s | %s |\n",
+			label, r.g.Threads, r.g.Backend, r.g.StepsPerSecond, r.g.GFLOPs, ts, tg, ratio)
+	}
+	c := cfgs[names[0]]
+	fmt.Printf("\nd = %d, n = round(rate·d), batch %d. GFLOP/s counts the matrix products only ((train.Config).StepFLOPs). Load average after: %s\n",
+		c.Dim, c.Batch, loadAvg())
+	return nil
+}
+
+func orNA(s string, err error) string {
+	if err != nil {
+		return "n/a"
+	}
+	return s
+}
+
+// runCheck trains Go and torch from the same start on the same batch and
+// prints both loss curves.
+func runCheck(exe string, names []string, cfgs map[string]train.Config, fs map[string]files, k int, torchErr error) error {
+	for _, n := range names {
+		fmt.Fprintf(os.Stderr, "checking %s…\n", n)
+		g, err := runGo(exe, n, k, *checkSteps)
+		if err != nil {
+			return err
+		}
+		var t result
+		tErr := torchErr
+		if tErr == nil {
+			t, tErr = runTorch(cfgs[n], fs[n], k, *checkSteps)
+		}
+		if tErr == nil && len(t.CheckLosses) != len(g.CheckLosses) {
+			tErr = errors.New("torch returned a loss curve of another length")
+		}
+		fmt.Printf("Loss check, %s (same start, same batch, %d threads):\n\n", n, k)
+		fmt.Println("| step | Go loss | torch loss | rel. diff |")
+		fmt.Println("|---:|---:|---:|---:|")
+		for i, gl := range g.CheckLosses {
+			if i > 2 && i != 5 && i%10 != 0 && i != len(g.CheckLosses)-1 {
+				continue
+			}
+			tl, rd := "n/a", "n/a"
+			if tErr == nil {
+				tl = fmt.Sprintf("%.6f", t.CheckLosses[i])
+				rd = fmt.Sprintf("%.1e", (t.CheckLosses[i]-gl)/gl)
+			}
+			fmt.Printf("| %d | %.6f | %s | %s |\n", i, gl, tl, rd)
+		}
+		fmt.Println()
+	}
+	return nil
+}

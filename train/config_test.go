@@ -1,0 +1,59 @@
+package train
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestValidate checks that every invalid field is reported by name with its
+// value.
+func TestValidate(t *testing.T) {
+	ok := Config{Source: "gaussian", Rate: 1, Dim: 16}
+	for _, tc := range []struct {
+		mod   func(*Config)
+		field string
+	}{
+		{func(c *Config) { c.Sparsity = 1.5 }, "sparsity"},
+		{func(c *Config) { c.Sparsity = -0.1 }, "sparsity"},
+		{func(c *Config) { c.Rate = -1 }, "rate"},
+		{func(c *Config) { c.Rate = 1e-9 }, "rate"},
+		{func(c *Config) { c.Dim = -3 }, "d"},
+		{func(c *Config) { c.Arch = "deep" }, "arch"},
+		{func(c *Config) { c.Arch = "linear"; c.Layers = 3 }, "layers"},
+		{func(c *Config) { c.Arch = "multilayer"; c.Layers = 100 }, "layers"},
+		{func(c *Config) { c.Optimizer = "rmsprop" }, "optimizer"},
+		{func(c *Config) { c.Batch = -1 }, "batch"},
+		{func(c *Config) { c.LR = -1 }, "lr"},
+		{func(c *Config) { c.STE = "soft" }, "ste"},
+		{func(c *Config) { c.Init = "zeros" }, "init"},
+		{func(c *Config) { c.Denoiser = "learned" }, "denoiser"},
+		{func(c *Config) { c.Arch = "denoiser"; c.Refit = true }, "refit"},
+		{func(c *Config) { c.Schedule = "cosine" }, "schedule"},
+		{func(c *Config) { c.Source = "" }, "source"},
+	} {
+		c := ok
+		tc.mod(&c)
+		c = c.Defaults()
+		err := c.Validate()
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field {
+			t.Errorf("%+v: got %v, want an error for field %q", c, err, tc.field)
+			continue
+		}
+		if !strings.HasPrefix(err.Error(), tc.field+" = ") {
+			t.Errorf("error %q does not start with the field and value", err)
+		}
+	}
+	if err := ok.Defaults().Validate(); err != nil {
+		t.Errorf("valid config rejected: %v", err)
+	}
+	// Unknown and unreadable sources are caught by New, naming the source.
+	for _, src := range []string{"laplace", "idx:/nonexistent/file", "cifar10:/nonexistent"} {
+		_, err := New(Config{Source: src, Rate: 1, Dim: 8})
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != "source" || !strings.Contains(err.Error(), src) {
+			t.Errorf("source %q: got %v", src, err)
+		}
+	}
+}
