@@ -57,7 +57,15 @@ const zeroIntMsg = "0 is read as unset by train.Config and would become the defa
 var params = []*param{
 	{name: "source", kind: kindString,
 		enum: []string{"gaussian", "bernoulli-gaussian", "sparse-rademacher"},
-		set:  func(c *train.Config, v any) { c.Source = v.(string) }},
+		set: func(c *train.Config, v any) { c.Source = v.(string) },
+		// Only a missing source fails Validate; a stand-in lets the other
+		// fields be checked (with a d, which images may leave at 0).
+		neutral: func(c *train.Config) {
+			c.Source = "gaussian"
+			if c.Dim == 0 {
+				c.Dim = 256
+			}
+		}},
 	{name: "sparsity", kind: kindFloat, defaulted: true, zeroMsg: "must be in (0, 1]",
 		set:     func(c *train.Config, v any) { c.Sparsity = v.(float64) },
 		neutral: func(c *train.Config) { c.Sparsity = 1 }},
@@ -149,17 +157,16 @@ func paramNames() []string {
 	return names
 }
 
-// related names, for each field whose Validate check also looks at other
-// fields, those other fields; an error on the field is reported together
-// with their values when they are grid axes.
-var related = map[string][]string{
-	"d":            {"source"},
-	"rate":         {"d"},
-	"layers":       {"arch"},
-	"denoiser":     {"arch"},
-	"refit":        {"arch"},
-	"decoder_grad": {"arch"},
-	"ste_epsilon":  {"ste"},
+// related names, for each field whose Validate check also looks at another
+// field, that field; when it is a grid axis, an error on the field is
+// reported with the values of that axis at which it occurs.
+var related = map[string]string{
+	"d":            "source",
+	"layers":       "arch",
+	"denoiser":     "arch",
+	"refit":        "arch",
+	"decoder_grad": "arch",
+	"ste_epsilon":  "ste",
 }
 
 // setParam sets the parameter name of c to v, which must have the Go type

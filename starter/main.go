@@ -1,14 +1,27 @@
 // Command starter is the bitsweep command line: it trains single points,
 // and launches, follows, resumes and reports sweeps. Run it with no
 // arguments for the list of commands.
+//
+// Without --address (and TEMPORAL_ADDRESS) the sweep commands run in local
+// mode: this binary embeds a Temporal server (package localserver),
+// persisted under the results folder, and an in-process worker.
 package main
 
 import (
+	"context"
 	"os"
 
 	"github.com/bitsweep/bitsweep/cli"
+	"github.com/bitsweep/bitsweep/localserver"
 )
 
 func main() {
+	cli.LocalServer = func(ctx context.Context, dir string, port int) (string, string, func() error, error) {
+		s, err := localserver.Start(ctx, localserver.Options{StateDir: dir, Port: port})
+		if err != nil {
+			return "", "", nil, err
+		}
+		return s.Address(), s.Namespace(), s.Stop, nil
+	}
 	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -100,7 +100,7 @@ func TestSparseRademacherTransition(t *testing.T) {
 // i.e. 0.246 below; finite d costs ≈ 0.014 at d = 500, science.md §4.4) and
 // the 3-layer unrolled decoder beats the denoiser (theory: 0.068).
 func TestDenoiserAndDepth(t *testing.T) {
-	base := Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Dim: 256, Steps: 800, LR: 0.01, Init: "orthogonal", Seed: 4}
+	base := Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Dim: 256, Steps: 800, Seed: 4}
 	den := base
 	den.Arch = "denoiser"
 	rd := trainPoint(t, den)

@@ -34,8 +34,8 @@ func main() {
 		{"BG p=0.2, linear", train.Config{Source: "bernoulli-gaussian", Sparsity: 0.2, Rate: 1}},
 		{"SR p=0.9, linear", train.Config{Source: "sparse-rademacher", Sparsity: 0.9, Rate: 1, Dim: *srd, LR: 0.01, Steps: 3000}},
 		{"SR p=0.3, linear", train.Config{Source: "sparse-rademacher", Sparsity: 0.3, Rate: 1, Dim: *srd, LR: 0.01, Steps: 3000}},
-		{"BG p=0.1, denoiser", train.Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Arch: "denoiser", LR: 0.01, Init: "orthogonal"}},
-		{"BG p=0.1, multilayer L=3", train.Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Arch: "multilayer", Layers: 3, LR: 0.01, Init: "orthogonal"}},
+		{"BG p=0.1, denoiser", train.Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Arch: "denoiser"}},
+		{"BG p=0.1, multilayer L=3", train.Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Arch: "multilayer", Layers: 3}},
 	}
 	fmt.Printf("backend %s, %s\n\n", train.Backend(), time.Now().UTC().Format("2006-01-02"))
 	fmt.Println("| point | d | steps | measured loss | predicted | gap | perm_score | orth_error | train s |")

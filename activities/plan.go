@@ -1,0 +1,122 @@
+package activities
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/bitsweep/bitsweep/results"
+	"github.com/bitsweep/bitsweep/spec"
+	"github.com/bitsweep/bitsweep/train"
+)
+
+// ErrInvalidSpec is the application error type of specs that fail to parse;
+// Temporal does not retry it.
+const ErrInvalidSpec = "InvalidSpec"
+
+// PrepareInput is the input of PrepareSweep.
+type PrepareInput struct {
+	Sweep string `json:"sweep"`
+	Spec  []byte `json:"spec"` // the YAML as submitted
+}
+
+// SweepPlan describes a sweep's size.
+type SweepPlan struct {
+	Total  int `json:"total"`  // grid combinations × seeds, before exclusions
+	Points int `json:"points"` // after exclusions
+}
+
+// manifestPoint is one line of a sweep's manifest.
+type manifestPoint struct {
+	Index int    `json:"index"`
+	ID    string `json:"id"`
+}
+
+// PrepareSweep parses the spec, stores it and the sweep's manifest (the
+// index and ID of every point) under sweeps/<name>/, and returns its size.
+func (a *Activities) PrepareSweep(ctx context.Context, in PrepareInput) (SweepPlan, error) {
+	s, err := parseSpec(in.Spec)
+	if err != nil {
+		return SweepPlan{}, err
+	}
+	pts := s.Points()
+	var man bytes.Buffer
+	enc := json.NewEncoder(&man)
+	for _, p := range pts {
+		enc.Encode(manifestPoint{p.Index, p.ID})
+	}
+	for name, b := range map[string][]byte{"spec.yaml": in.Spec, "manifest.jsonl": man.Bytes()} {
+		if _, err := a.Store.Replace(ctx, results.SweepKey(in.Sweep, name), bytes.NewReader(b), int64(len(b))); err != nil {
+			return SweepPlan{}, fmt.Errorf("store %s of sweep %s: %w", name, in.Sweep, err)
+		}
+	}
+	return SweepPlan{Total: s.Total(), Points: len(pts)}, nil
+}
+
+// PlanInput is the input of PlanChunk: the points with index in [Lo, Hi).
+type PlanInput struct {
+	Sweep     string `json:"sweep"`
+	Spec      []byte `json:"spec"`
+	Lo        int    `json:"lo"`
+	Hi        int    `json:"hi"`
+	Recompute bool   `json:"recompute,omitempty"`
+}
+
+// PlannedPoint is a point that needs training.
+type PlannedPoint struct {
+	Index  int          `json:"index"`
+	ID     string       `json:"id"`
+	Config train.Config `json:"config"`
+}
+
+// ChunkPlan is the result of PlanChunk.
+type ChunkPlan struct {
+	Train    []PlannedPoint `json:"train"`    // in index order
+	Reused   int            `json:"reused"`   // points whose result exists
+	Excluded int            `json:"excluded"` // indices removed by the spec's exclusions
+}
+
+// PlanChunk lists the points of one chunk that have no result yet (all of
+// them with Recompute). Keep chunks small enough that the plan stays a
+// small payload: a planned point is about 400 bytes of JSON.
+func (a *Activities) PlanChunk(ctx context.Context, in PlanInput) (ChunkPlan, error) {
+	s, err := parseSpec(in.Spec)
+	if err != nil {
+		return ChunkPlan{}, err
+	}
+	if in.Lo < 0 || in.Hi > s.Total() || in.Lo > in.Hi {
+		return ChunkPlan{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("chunk [%d, %d) outside the sweep's %d points", in.Lo, in.Hi, s.Total()), ErrInvalidSpec, nil)
+	}
+	var plan ChunkPlan
+	for i := in.Lo; i < in.Hi; i++ {
+		p, excluded := s.At(i)
+		if excluded {
+			plan.Excluded++
+			continue
+		}
+		if !in.Recompute {
+			done, err := results.Exists(ctx, a.Store, p.ID)
+			if err != nil {
+				return ChunkPlan{}, err
+			}
+			if done {
+				plan.Reused++
+				continue
+			}
+		}
+		plan.Train = append(plan.Train, PlannedPoint{Index: p.Index, ID: p.ID, Config: p.Config})
+	}
+	return plan, nil
+}
+
+func parseSpec(raw []byte) (*spec.Spec, error) {
+	s, err := spec.Parse(raw, "spec.yaml")
+	if err != nil {
+		return nil, temporal.NewNonRetryableApplicationError(err.Error(), ErrInvalidSpec, err)
+	}
+	return s, nil
+}

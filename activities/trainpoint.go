@@ -1,0 +1,217 @@
+package activities
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/bitsweep/bitsweep/results"
+	"github.com/bitsweep/bitsweep/storage"
+	"github.com/bitsweep/bitsweep/train"
+)
+
+// ErrInvalidConfig is the application error type of configurations that can
+// never train; Temporal does not retry it.
+const ErrInvalidConfig = "InvalidConfig"
+
+// TrainPointInput is the input of TrainPoint.
+type TrainPointInput struct {
+	Sweep     string       `json:"sweep"`
+	PointID   string       `json:"point_id"`
+	Config    train.Config `json:"config"`
+	Recompute bool         `json:"recompute,omitempty"` // train even if a result exists (replacing it)
+}
+
+// PointSummary is the small result of TrainPoint.
+type PointSummary struct {
+	PointID string  `json:"point_id"`
+	Reused  bool    `json:"reused"` // the result existed; nothing was trained
+	Resumed bool    `json:"resumed,omitempty"`
+	Loss    float64 `json:"loss"`
+	Seconds float64 `json:"seconds"`
+	Steps   int     `json:"steps"`
+}
+
+// Progress is the heartbeat detail of TrainPoint: the last completed step
+// and the store key of the latest checkpoint (empty before the first).
+type Progress struct {
+	Step       int    `json:"step"`
+	Checkpoint string `json:"checkpoint,omitempty"`
+}
+
+// TrainPoint trains one point and stores its minimizer and result. See the
+// package documentation for its guarantees.
+func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointSummary, error) {
+	cfg := in.Config.Defaults()
+	if err := cfg.Validate(); err != nil {
+		return PointSummary{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrInvalidConfig, err)
+	}
+	st := a.Store
+	id := in.PointID
+	if in.Recompute && activity.GetInfo(ctx).Attempt <= 1 {
+		// Only the first attempt clears the old result: a retry must keep
+		// the checkpoint of the attempt before it.
+		if err := deletePoint(ctx, st, id); err != nil {
+			return PointSummary{}, err
+		}
+	} else if rec, err := results.Load(ctx, st, id); err == nil {
+		return summaryOf(rec, true), nil
+	} else if !errors.Is(err, storage.ErrNotExist) {
+		// A damaged result.json is not a result: recompute (and say so).
+		activity.GetLogger(ctx).Warn("unreadable result; recomputing", "point", id, "error", err)
+		if err := deletePoint(ctx, st, id); err != nil {
+			return PointSummary{}, err
+		}
+	}
+
+	pj, err := json.MarshalIndent(map[string]any{"point_id": id, "config": cfg, "trainer_version": train.Version}, "", "  ")
+	if err != nil {
+		return PointSummary{}, err
+	}
+	if err := putOnce(ctx, st, results.PointKey(id, results.PointFile), pj); err != nil {
+		return PointSummary{}, err
+	}
+
+	ck := a.loadCheckpoint(ctx, id)
+	ckKey := results.PointKey(id, results.CheckpointFile)
+	step := 0
+	if ck != nil {
+		step = ck.Step
+	}
+	hooks := Hooks{
+		Interval: a.interval(),
+		Save: func(c *train.Checkpoint) error {
+			b, err := c.MarshalBinary()
+			if err != nil {
+				return err
+			}
+			if _, err := st.Replace(ctx, ckKey, bytes.NewReader(b), int64(len(b))); err != nil {
+				activity.GetLogger(ctx).Warn("checkpoint not saved", "point", id, "error", err)
+				return err
+			}
+			step = c.Step
+			activity.RecordHeartbeat(ctx, Progress{Step: c.Step, Checkpoint: ckKey})
+			return nil
+		},
+		Heartbeat: func(s int) {
+			p := Progress{Step: s}
+			if step > 0 {
+				p.Checkpoint = ckKey
+			}
+			activity.RecordHeartbeat(ctx, p)
+		},
+	}
+	res, arts, err := a.runner()(ctx, cfg, ck, hooks)
+	if err != nil {
+		var fe *train.FieldError
+		if errors.As(err, &fe) {
+			return PointSummary{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrInvalidConfig, err)
+		}
+		return PointSummary{}, fmt.Errorf("train point %s: %w", id, err)
+	}
+
+	rec := &results.Record{
+		PointID: id, Result: *res, Artifacts: map[string]results.Artifact{},
+		Worker: a.worker(), Attempt: activity.GetInfo(ctx).Attempt, Resumed: ck != nil, Finished: time.Now().UTC(),
+	}
+	for _, art := range arts {
+		key := results.PointKey(id, art.Name)
+		if err := putOnce(ctx, st, key, art.Data); err != nil {
+			return PointSummary{}, err
+		}
+		rec.Artifacts[art.Name] = results.Artifact{Key: key, SHA256: storage.SHA256Hex(art.Data), Size: int64(len(art.Data))}
+	}
+	rj, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return PointSummary{}, fmt.Errorf("encode result of point %s: %w", id, err)
+	}
+	if _, err := st.Put(ctx, results.PointKey(id, results.ResultFile), bytes.NewReader(rj), int64(len(rj))); err != nil {
+		if errors.Is(err, storage.ErrExist) {
+			// Another attempt finished first: its result stands.
+			if other, lerr := results.Load(ctx, st, id); lerr == nil {
+				return summaryOf(other, true), nil
+			}
+		}
+		return PointSummary{}, fmt.Errorf("write result of point %s: %w", id, err)
+	}
+	if err := st.Delete(ctx, ckKey); err != nil {
+		activity.GetLogger(ctx).Warn("checkpoint not deleted", "point", id, "error", err)
+	}
+	return summaryOf(rec, false), nil
+}
+
+// loadCheckpoint returns the checkpoint to resume from: the one named in the
+// last heartbeat of a previous attempt, else one left in the store by an
+// earlier run; nil if there is none or it is unusable (then training starts
+// afresh, which gives the same result, only later).
+func (a *Activities) loadCheckpoint(ctx context.Context, id string) *train.Checkpoint {
+	key := results.PointKey(id, results.CheckpointFile)
+	if activity.HasHeartbeatDetails(ctx) {
+		var p Progress
+		if err := activity.GetHeartbeatDetails(ctx, &p); err == nil && p.Checkpoint != "" {
+			key = p.Checkpoint
+		}
+	}
+	b, err := a.Store.Get(ctx, key)
+	if err != nil {
+		if !errors.Is(err, storage.ErrNotExist) {
+			activity.GetLogger(ctx).Warn("checkpoint unreadable; starting afresh", "point", id, "error", err)
+		}
+		return nil
+	}
+	var ck train.Checkpoint
+	if err := ck.UnmarshalBinary(b); err != nil || ck.Version != train.Version || ck.Backend != train.Backend() {
+		// A checkpoint from another BLAS backend would resume fine but not
+		// bit-identically; start afresh so the result is reproducible.
+		activity.GetLogger(ctx).Warn("checkpoint not usable; starting afresh", "point", id, "error", err, "backend", ck.Backend)
+		return nil
+	}
+	return &ck
+}
+
+// putOnce writes an object write-once. An object left with other content by
+// a crashed attempt (possible only while result.json is absent) is replaced.
+func putOnce(ctx context.Context, st storage.Store, key string, b []byte) error {
+	_, err := st.Put(ctx, key, bytes.NewReader(b), int64(len(b)))
+	if errors.Is(err, storage.ErrExist) {
+		if err = st.Delete(ctx, key); err == nil {
+			_, err = st.Put(ctx, key, bytes.NewReader(b), int64(len(b)))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	return nil
+}
+
+// deletePoint removes a point's result first (so it no longer counts as
+// done), then its other files.
+func deletePoint(ctx context.Context, st storage.Store, id string) error {
+	if err := st.Delete(ctx, results.PointKey(id, results.ResultFile)); err != nil {
+		return fmt.Errorf("delete result of point %s: %w", id, err)
+	}
+	var keys []string
+	err := st.List(ctx, results.PointPrefix(id), func(o storage.ObjectInfo) error {
+		keys = append(keys, o.Key)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list point %s: %w", id, err)
+	}
+	for _, k := range keys {
+		if err := st.Delete(ctx, k); err != nil {
+			return fmt.Errorf("delete %s: %w", k, err)
+		}
+	}
+	return nil
+}
+
+func summaryOf(r *results.Record, reused bool) PointSummary {
+	return PointSummary{PointID: r.PointID, Reused: reused, Resumed: r.Resumed, Loss: r.Result.Loss, Seconds: r.Result.Seconds, Steps: r.Result.Steps}
+}

@@ -1,0 +1,429 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/bitsweep/bitsweep/activities"
+	"github.com/bitsweep/bitsweep/results"
+	"github.com/bitsweep/bitsweep/spec"
+	"github.com/bitsweep/bitsweep/workflows"
+)
+
+// LocalServer starts an embedded Temporal server persisted in dir, bound to
+// 127.0.0.1, and returns its address, namespace and a stop function. The
+// starter's main package sets it (package localserver), so that this
+// package and its tests do not link the server.
+// port 0 reuses the port of the previous start in dir when it is free.
+var LocalServer func(ctx context.Context, dir string, port int) (addr, namespace string, stop func() error, err error)
+
+// sweepFlags are the flags shared by the sweep commands.
+type sweepFlags struct {
+	conn        Conn
+	out         string
+	store       string
+	state       string
+	concurrency int
+	window      int
+	chunk       int
+	recompute   bool
+	asJSON      bool
+}
+
+func (f *sweepFlags) register(fs *flag.FlagSet) {
+	f.conn.Flags(fs)
+	fs.StringVar(&f.out, "out", Env("BITSWEEP_OUT", "./bitsweep-results"), "local mode: results folder (BITSWEEP_OUT)")
+	fs.StringVar(&f.store, "store", os.Getenv("BITSWEEP_STORE"), "result store, a directory or s3://bucket/prefix (BITSWEEP_STORE; default: --out)")
+	fs.StringVar(&f.state, "state", "", "local mode: Temporal state folder (default OUT/.temporal)")
+	fs.IntVar(&f.concurrency, "concurrency", runtime.NumCPU(), "local mode: points trained at once by the in-process worker")
+	fs.IntVar(&f.window, "window", 0, "points training at once in the whole sweep (default: --concurrency in local mode, 4 otherwise)")
+	fs.IntVar(&f.chunk, "chunk", 0, fmt.Sprintf("points per chunk workflow (default %d, at most %d)", workflows.DefaultChunk, workflows.MaxChunk))
+	fs.BoolVar(&f.recompute, "recompute", false, "recompute points that already have results")
+	fs.BoolVar(&f.asJSON, "json", false, "machine-readable output")
+}
+
+// session is a connection to Temporal (and, in local mode, the embedded
+// server and an in-process worker).
+type session struct {
+	c     client.Client
+	queue string
+	close func()
+}
+
+// connect dials Temporal; in local mode it first starts the embedded server
+// and an in-process worker writing to the local store.
+func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker bool) (*session, error) {
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	var stops []func()
+	closeAll := func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	conn := f.conn
+	local := conn.Address == ""
+	if local {
+		if LocalServer == nil {
+			return nil, usageError{errors.New("this binary has no embedded Temporal server: give --address or TEMPORAL_ADDRESS")}
+		}
+		state := f.state
+		if state == "" {
+			state = filepath.Join(f.out, ".temporal")
+		}
+		addr, ns, stop, err := LocalServer(ctx, state, 0)
+		if err != nil {
+			return nil, fmt.Errorf("start the embedded Temporal server: %w", err)
+		}
+		stops = append(stops, func() { stop() })
+		conn.Address, conn.Namespace = addr, ns
+	}
+	c, err := conn.Dial(logger)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	stops = append(stops, c.Close)
+	if local && withWorker {
+		st, err := OpenStore(ctx, f.storeURL())
+		if err != nil {
+			closeAll()
+			return nil, err
+		}
+		w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st}, f.concurrency)
+		if err := w.Start(); err != nil {
+			closeAll()
+			return nil, fmt.Errorf("start the local worker: %w", err)
+		}
+		stops = append(stops, w.Stop)
+	}
+	return &session{c: c, queue: conn.TaskQueue, close: closeAll}, nil
+}
+
+func (f *sweepFlags) storeURL() string {
+	if f.store != "" {
+		return f.store
+	}
+	return f.out
+}
+
+func (f *sweepFlags) windowSize() int {
+	if f.window > 0 {
+		return f.window
+	}
+	if f.conn.Address == "" {
+		return f.concurrency
+	}
+	return workflows.DefaultWindow
+}
+
+// readSpec parses a spec file; every problem is reported, nothing starts.
+func readSpec(path string) (*spec.Spec, error) {
+	s, err := spec.ParseFile(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("invalid spec (nothing was submitted):\n%w", err)}
+	}
+	return s, nil
+}
+
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return launch(ctx, "run", args, stdout, stderr, true)
+}
+
+func runStart(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return launch(ctx, "start", args, stdout, stderr, false)
+}
+
+// launch implements run (start and follow) and start (detached).
+func launch(ctx context.Context, name string, args []string, stdout, stderr io.Writer, follow bool) error {
+	var f sweepFlags
+	fs := newFlags(name, stderr)
+	f.register(fs)
+	if err := parseWithArg(fs, args, stderr, "SPEC"); err != nil {
+		return err
+	}
+	s, err := readSpec(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if !follow && f.conn.Address == "" {
+		return usageError{errors.New("start needs a Temporal cluster (--address or TEMPORAL_ADDRESS); in local mode use run")}
+	}
+	sess, err := f.connect(ctx, stderr, follow)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	return submit(ctx, sess, &f, s.Name, s.Raw, follow, stdout, stderr)
+}
+
+// submit starts the sweep's workflow, or attaches to the running one (one
+// execution per sweep name), and follows it if asked.
+func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw []byte, follow bool, stdout, stderr io.Writer) error {
+	in := workflows.SweepInput{Name: name, Spec: raw, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute}
+	opts := client.StartWorkflowOptions{
+		ID:                       workflows.SweepID(name),
+		TaskQueue:                sess.queue,
+		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+	}
+	run, err := sess.c.ExecuteWorkflow(ctx, opts, workflows.SweepWorkflow, in)
+	if err != nil {
+		return fmt.Errorf("start sweep %s: %w", name, err)
+	}
+	if !follow {
+		if f.asJSON {
+			return json.NewEncoder(stdout).Encode(map[string]string{"sweep": name, "workflow_id": run.GetID(), "run_id": run.GetRunID()})
+		}
+		fmt.Fprintf(stdout, "sweep %s started: workflow %s run %s\n", name, run.GetID(), run.GetRunID())
+		return nil
+	}
+	return followRun(ctx, sess.c, name, run, f.asJSON, stdout, stderr)
+}
+
+// followRun shows progress until the sweep ends, then prints the summary.
+func followRun(ctx context.Context, c client.Client, name string, run client.WorkflowRun, asJSON bool, stdout, stderr io.Writer) error {
+	done := make(chan error, 1)
+	var final workflows.Progress
+	go func() { done <- run.Get(ctx, &final) }()
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	bar := newProgressBar(stderr)
+	for {
+		select {
+		case err := <-done:
+			var ce *temporal.CanceledError
+			if errors.As(err, &ce) && ce.HasDetails() {
+				_ = ce.Details(&final)
+			}
+			bar.finish(final)
+			if err != nil && ctx.Err() != nil {
+				return fmt.Errorf("stopped following sweep %s (it goes on; run the same command to resume): %w", name, ctx.Err())
+			}
+			sum := map[string]any{"sweep": name, "points": final.Points, "computed": final.Computed, "reused": final.Reused, "failed": final.Failed, "state": final.State}
+			if asJSON {
+				json.NewEncoder(stdout).Encode(sum)
+			} else {
+				b, _ := json.Marshal(map[string]int{"points": final.Points, "computed": final.Computed, "reused": final.Reused, "failed": final.Failed})
+				fmt.Fprintln(stdout, string(b))
+				for _, fl := range final.Failures {
+					fmt.Fprintf(stderr, "failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("sweep %s: %w", name, err)
+			}
+			if final.Failed > 0 {
+				return fmt.Errorf("sweep %s: %d of %d points failed (bitsweep resume %s retries them)", name, final.Failed, final.Points, name)
+			}
+			return nil
+		case <-tick.C:
+			if p, err := queryStatus(ctx, c, workflows.SweepID(name), run.GetRunID()); err == nil {
+				bar.show(p)
+			}
+		}
+	}
+}
+
+// queryStatus asks the sweep and its running chunks for their progress and
+// adds the chunks' in-flight counts to the sweep's.
+func queryStatus(ctx context.Context, c client.Client, id, runID string) (workflows.Progress, error) {
+	var p workflows.Progress
+	v, err := c.QueryWorkflow(ctx, id, runID, workflows.ProgressQuery)
+	if err != nil {
+		return p, err
+	}
+	if err := v.Get(&p); err != nil {
+		return p, err
+	}
+	for _, child := range p.Children {
+		cv, err := c.QueryWorkflow(ctx, child, "", workflows.ProgressQuery)
+		if err != nil {
+			continue // finished in between; the parent counts it next time
+		}
+		var r workflows.ChunkResult
+		if cv.Get(&r) == nil {
+			p.Computed += r.Computed
+			p.Reused += r.Reused
+			p.Failed += r.Failed
+			p.Running += r.Running
+			p.Pending -= r.Computed + r.Reused + r.Failed
+			p.Failures = append(p.Failures, r.Failures...)
+		}
+	}
+	return p, nil
+}
+
+func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f sweepFlags
+	fs := newFlags("status", stderr)
+	f.register(fs)
+	if err := parseWithArg(fs, args, stderr, "NAME"); err != nil {
+		return err
+	}
+	name := fs.Arg(0)
+	sess, err := f.connect(ctx, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	desc, err := sess.c.DescribeWorkflowExecution(ctx, workflows.SweepID(name), "")
+	if err != nil {
+		var nf *serviceerror.NotFound
+		if errors.As(err, &nf) {
+			return fmt.Errorf("no sweep named %q", name)
+		}
+		return fmt.Errorf("describe sweep %s: %w", name, err)
+	}
+	info := desc.GetWorkflowExecutionInfo()
+	status := strings.ToLower(strings.TrimPrefix(info.GetStatus().String(), "WORKFLOW_EXECUTION_STATUS_"))
+	var p workflows.Progress
+	if info.GetStatus() == enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		p, err = queryStatus(ctx, sess.c, workflows.SweepID(name), "")
+		if err != nil {
+			return fmt.Errorf("query sweep %s: %w", name, err)
+		}
+	} else if err := sess.c.GetWorkflow(ctx, workflows.SweepID(name), "").Get(ctx, &p); err != nil {
+		var ce *temporal.CanceledError
+		if errors.As(err, &ce) && ce.HasDetails() {
+			_ = ce.Details(&p)
+		}
+	}
+	if f.asJSON {
+		return json.NewEncoder(stdout).Encode(map[string]any{"sweep": name, "status": status, "progress": p})
+	}
+	fmt.Fprintf(stdout, "sweep %s: %s (started %s)\n", name, status, info.GetStartTime().AsTime().Format(time.RFC3339))
+	fmt.Fprintf(stdout, "  points %d: computed %d, reused %d, failed %d, running %d, pending %d\n",
+		p.Points, p.Computed, p.Reused, p.Failed, p.Running, max(0, p.Pending-p.Running))
+	for _, fl := range p.Failures {
+		fmt.Fprintf(stdout, "  failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
+	}
+	return nil
+}
+
+func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f sweepFlags
+	fs := newFlags("resume", stderr)
+	f.register(fs)
+	detach := fs.Bool("detach", false, "start and return (cluster mode)")
+	if err := parseWithArg(fs, args, stderr, "NAME"); err != nil {
+		return err
+	}
+	name := fs.Arg(0)
+	if err := spec.CheckName(name); err != nil {
+		return usageError{err}
+	}
+	st, err := OpenStore(ctx, f.storeURL())
+	if err != nil {
+		return err
+	}
+	raw, err := st.Get(ctx, results.SweepKey(name, "spec.yaml"))
+	if err != nil {
+		return fmt.Errorf("read the spec of sweep %s from %s: %w", name, st, err)
+	}
+	sess, err := f.connect(ctx, stderr, !*detach)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	return submit(ctx, sess, &f, name, raw, !*detach, stdout, stderr)
+}
+
+func runCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f sweepFlags
+	fs := newFlags("cancel", stderr)
+	f.register(fs)
+	if err := parseWithArg(fs, args, stderr, "NAME"); err != nil {
+		return err
+	}
+	name := fs.Arg(0)
+	sess, err := f.connect(ctx, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	if err := sess.c.CancelWorkflow(ctx, workflows.SweepID(name), ""); err != nil {
+		return fmt.Errorf("cancel sweep %s: %w", name, err)
+	}
+	fmt.Fprintf(stdout, "sweep %s: cancellation requested; finished points stay in the store\n", name)
+	return nil
+}
+
+func runList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var f sweepFlags
+	fs := newFlags("list", stderr)
+	f.register(fs)
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	sess, err := f.connect(ctx, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer sess.close()
+	var rows []map[string]string
+	var token []byte
+	for {
+		resp, err := sess.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
+			Query: "WorkflowType = 'SweepWorkflow'", NextPageToken: token,
+		})
+		if err != nil {
+			return fmt.Errorf("list sweeps: %w", err)
+		}
+		for _, e := range resp.GetExecutions() {
+			rows = append(rows, map[string]string{
+				"sweep":   strings.TrimPrefix(e.GetExecution().GetWorkflowId(), workflows.SweepID("")),
+				"status":  strings.ToLower(strings.TrimPrefix(e.GetStatus().String(), "WORKFLOW_EXECUTION_STATUS_")),
+				"started": e.GetStartTime().AsTime().Format(time.RFC3339),
+				"run_id":  e.GetExecution().GetRunId(),
+			})
+		}
+		if token = resp.GetNextPageToken(); len(token) == 0 {
+			break
+		}
+	}
+	if f.asJSON {
+		return json.NewEncoder(stdout).Encode(rows)
+	}
+	for _, r := range rows {
+		fmt.Fprintf(stdout, "%-32s %-12s %s\n", r["sweep"], r["status"], r["started"])
+	}
+	return nil
+}
+
+// parseWithArg parses flags followed (or preceded) by exactly one argument.
+func parseWithArg(fs *flag.FlagSet, args []string, stderr io.Writer, what string) error {
+	// Allow the argument before the flags too: "run spec.yaml --out x".
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		args = append(args[1:], args[0])
+	}
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(stderr)
+		fmt.Fprintf(stderr, "usage of bitsweep %s %s:\n", fs.Name(), what)
+		fs.PrintDefaults()
+		return errHelp
+	}
+	if err != nil {
+		return usageError{err}
+	}
+	if fs.NArg() != 1 {
+		return usageError{fmt.Errorf("want one %s argument, got %d", what, fs.NArg())}
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+// Command worker runs a bitsweep worker: it polls a Temporal task queue for
+// sweep workflows and training points and writes results to a store.
+//
+//	TEMPORAL_ADDRESS=host:7233 BITSWEEP_STORE=s3://bucket/prefix worker
+//
+// Every flag has an environment variable, named as Temporal's own tools
+// name them where one exists. SIGINT/SIGTERM stop it gracefully: running
+// points save a checkpoint and are picked up by another worker.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"github.com/bitsweep/bitsweep/activities"
+	"github.com/bitsweep/bitsweep/cli"
+	"github.com/bitsweep/bitsweep/workflows"
+)
+
+func main() {
+	var conn cli.Conn
+	fs := flag.NewFlagSet("worker", flag.ExitOnError)
+	conn.Flags(fs)
+	store := fs.String("store", cli.Env("BITSWEEP_STORE", "./bitsweep-results"), "result store: a directory or s3://bucket/prefix (BITSWEEP_STORE)")
+	conc := fs.Int("concurrency", cli.EnvInt("BITSWEEP_CONCURRENCY", runtime.NumCPU()), "points trained at once (BITSWEEP_CONCURRENCY)")
+	fs.Parse(os.Args[1:])
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, conn, *store, *conc); err != nil {
+		fmt.Fprintf(os.Stderr, "worker: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, conn cli.Conn, storeURL string, conc int) error {
+	c, err := conn.Dial(slog.Default())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	st, err := cli.OpenStore(ctx, storeURL)
+	if err != nil {
+		return err
+	}
+	w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st}, conc)
+	slog.Info("worker started", "address", conn.Address, "namespace", conn.Namespace, "task_queue", conn.TaskQueue, "store", st.String(), "concurrency", conc)
+	stopCh := make(chan interface{})
+	go func() { <-ctx.Done(); close(stopCh) }()
+	return w.Run(stopCh)
+}

@@ -1,0 +1,102 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/bitsweep/bitsweep/activities"
+)
+
+// a is only used to name the activities (the samples-go idiom).
+var a *activities.Activities
+
+// trainOptions are the activity options of TrainPoint: a long
+// start-to-close, a heartbeat timeout that notices a dead worker within
+// 30 s (the activity heartbeats every few steps and checkpoints every
+// 20 s), retries with backoff except for invalid configurations.
+var trainOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 7 * 24 * time.Hour,
+	HeartbeatTimeout:    30 * time.Second,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        2 * time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        2 * time.Minute,
+		MaximumAttempts:        20,
+		NonRetryableErrorTypes: []string{activities.ErrInvalidConfig},
+	},
+}
+
+// planOptions are the activity options of PrepareSweep and PlanChunk.
+var planOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 10 * time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:        time.Second,
+		BackoffCoefficient:     2,
+		MaximumInterval:        time.Minute,
+		NonRetryableErrorTypes: []string{activities.ErrInvalidSpec},
+	},
+}
+
+// ChunkWorkflow trains the points of one chunk that have no result, at most
+// in.Window at a time, and returns the counts.
+func ChunkWorkflow(ctx workflow.Context, in ChunkInput) (ChunkResult, error) {
+	var res ChunkResult
+	if err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (ChunkResult, error) { return res, nil }); err != nil {
+		return res, err
+	}
+	var plan activities.ChunkPlan
+	pctx := workflow.WithActivityOptions(ctx, planOptions)
+	err := workflow.ExecuteActivity(pctx, a.PlanChunk, activities.PlanInput{
+		Sweep: in.Sweep, Spec: in.Spec, Lo: in.Lo, Hi: in.Hi, Recompute: in.Recompute,
+	}).Get(ctx, &plan)
+	if err != nil {
+		return res, err
+	}
+	res.Planned, res.Reused, res.Excluded = len(plan.Train), plan.Reused, plan.Excluded
+
+	window := max(1, in.Window)
+	tctx := workflow.WithActivityOptions(ctx, trainOptions)
+	sel := workflow.NewSelector(ctx)
+	next := 0
+	start := func() {
+		p := plan.Train[next]
+		next++
+		res.Running++
+		f := workflow.ExecuteActivity(tctx, a.TrainPoint, activities.TrainPointInput{
+			Sweep: in.Sweep, PointID: p.ID, Config: p.Config, Recompute: in.Recompute,
+		})
+		sel.AddFuture(f, func(f workflow.Future) {
+			res.Running--
+			var sum activities.PointSummary
+			if err := f.Get(ctx, &sum); err != nil {
+				if errors.Is(ctx.Err(), workflow.ErrCanceled) {
+					return
+				}
+				res.Failed++
+				res.Failures = addFailures(res.Failures, Failure{Index: p.Index, PointID: p.ID, Error: err.Error()})
+				return
+			}
+			if sum.Reused {
+				res.Reused++
+			} else {
+				res.Computed++
+			}
+		})
+	}
+	for next < len(plan.Train) || res.Running > 0 {
+		for res.Running < window && next < len(plan.Train) && ctx.Err() == nil {
+			start()
+		}
+		if res.Running == 0 {
+			break // cancelled before everything started
+		}
+		sel.Select(ctx)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, temporal.NewCanceledError(res)
+	}
+	return res, nil
+}

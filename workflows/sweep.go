@@ -1,0 +1,116 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/bitsweep/bitsweep/activities"
+)
+
+// childrenPerRun is ChildrenPerRun; tests lower it.
+var childrenPerRun = ChildrenPerRun
+
+// SweepWorkflow runs a whole sweep (see the package documentation).
+func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
+	prog := Progress{State: "preparing"}
+	if in.Progress != nil {
+		prog = *in.Progress
+	}
+	running := map[string]ChunkInput{}
+	if err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (Progress, error) {
+		p := prog
+		p.Children = nil
+		for id := range running {
+			p.Children = append(p.Children, id)
+		}
+		return p, nil
+	}); err != nil {
+		return prog, err
+	}
+	chunk := in.ChunkSize
+	if chunk <= 0 {
+		chunk = DefaultChunk
+	}
+	chunk = min(chunk, MaxChunk)
+	window := in.Window
+	if window <= 0 {
+		window = DefaultWindow
+	}
+
+	if in.Progress == nil {
+		var plan activities.SweepPlan
+		pctx := workflow.WithActivityOptions(ctx, planOptions)
+		if err := workflow.ExecuteActivity(pctx, a.PrepareSweep, activities.PrepareInput{Sweep: in.Name, Spec: in.Spec}).Get(ctx, &plan); err != nil {
+			return prog, err
+		}
+		prog.State = "running"
+		prog.Total, prog.Points = plan.Total, plan.Points
+		prog.Pending = plan.Points
+		prog.Chunks = (plan.Total + chunk - 1) / chunk
+	}
+
+	parallel := min(ChildParallel, max(1, prog.Chunks))
+	childWindow := max(1, (window+parallel-1)/parallel)
+	sel := workflow.NewSelector(ctx)
+	wid := workflow.GetInfo(ctx).WorkflowExecution.ID
+	k := in.NextChunk
+	started := 0
+	var firstErr error
+	for (k < prog.Chunks && started < childrenPerRun) || len(running) > 0 {
+		for len(running) < parallel && k < prog.Chunks && started < childrenPerRun && ctx.Err() == nil {
+			ci := ChunkInput{Sweep: in.Name, Spec: in.Spec, Lo: k * chunk, Hi: min(prog.Total, (k+1)*chunk), Window: childWindow, Recompute: in.Recompute}
+			id := fmt.Sprintf("%s/chunk-%06d", wid, k)
+			cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+				WorkflowID:          id,
+				ParentClosePolicy:   enums.PARENT_CLOSE_POLICY_REQUEST_CANCEL,
+				WaitForCancellation: true,
+			})
+			f := workflow.ExecuteChildWorkflow(cctx, ChunkWorkflow, ci)
+			running[id] = ci
+			k++
+			started++
+			sel.AddFuture(f, func(f workflow.Future) {
+				delete(running, id)
+				var r ChunkResult
+				err := f.Get(ctx, &r)
+				var ce *temporal.CanceledError
+				if errors.As(err, &ce) && ce.HasDetails() {
+					_ = ce.Details(&r)
+				}
+				if err != nil && !errors.As(err, &ce) && firstErr == nil {
+					firstErr = fmt.Errorf("chunk [%d, %d): %w", ci.Lo, ci.Hi, err)
+				}
+				prog.ChunksDone++
+				prog.Computed += r.Computed
+				prog.Reused += r.Reused
+				prog.Excluded += r.Excluded
+				prog.Failed += r.Failed
+				prog.Pending -= r.Computed + r.Reused + r.Failed
+				prog.Failures = addFailures(prog.Failures, r.Failures...)
+			})
+		}
+		if len(running) == 0 {
+			break
+		}
+		sel.Select(ctx)
+	}
+	if ctx.Err() != nil {
+		prog.State = "cancelled"
+		return prog, temporal.NewCanceledError(prog)
+	}
+	if firstErr != nil {
+		return prog, firstErr
+	}
+	if k < prog.Chunks {
+		next := in
+		next.NextChunk = k
+		next.Progress = &prog
+		return prog, workflow.NewContinueAsNewError(ctx, SweepWorkflow, next)
+	}
+	prog.State = "done"
+	return prog, nil
+}

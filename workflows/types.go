@@ -1,0 +1,84 @@
+package workflows
+
+// TaskQueue is the default task queue of bitsweep's workers.
+const TaskQueue = "bitsweep"
+
+// Limits of the partitioning (see the package documentation).
+const (
+	DefaultChunk    = 500
+	MaxChunk        = 1000
+	DefaultWindow   = 4
+	ChildrenPerRun  = 100 // children started by one run before it continues as new
+	ChildParallel   = 2
+	MaxFailuresKept = 100
+	ProgressQuery   = "progress"
+)
+
+// SweepID returns the workflow ID of a sweep: one running execution per name.
+func SweepID(name string) string { return "bitsweep-sweep/" + name }
+
+// SweepInput is the input of SweepWorkflow.
+type SweepInput struct {
+	Name      string `json:"name"`
+	Spec      []byte `json:"spec"`
+	Window    int    `json:"window,omitempty"`     // points training at once in the sweep (default DefaultWindow)
+	ChunkSize int    `json:"chunk_size,omitempty"` // points per child workflow (default DefaultChunk, at most MaxChunk)
+	Recompute bool   `json:"recompute,omitempty"`
+
+	// Carried across continue-as-new.
+	NextChunk int       `json:"next_chunk,omitempty"`
+	Progress  *Progress `json:"progress,omitempty"`
+}
+
+// Progress is the answer of the progress query and the sweep's result.
+type Progress struct {
+	State      string    `json:"state"` // preparing, running, done, cancelled
+	Total      int       `json:"total"` // grid combinations × seeds
+	Points     int       `json:"points"`
+	Excluded   int       `json:"excluded"`
+	Computed   int       `json:"computed"`
+	Reused     int       `json:"reused"`
+	Failed     int       `json:"failed"`
+	Running    int       `json:"running"` // points training now (status adds the children's)
+	Pending    int       `json:"pending"` // points not finished yet
+	Chunks     int       `json:"chunks"`
+	ChunksDone int       `json:"chunks_done"`
+	Children   []string  `json:"children,omitempty"` // running chunk workflows
+	Failures   []Failure `json:"failures,omitempty"` // the last MaxFailuresKept
+}
+
+// Failure is one point that could not be trained.
+type Failure struct {
+	Index   int    `json:"index"`
+	PointID string `json:"point_id"`
+	Error   string `json:"error"`
+}
+
+// ChunkInput is the input of ChunkWorkflow: the points with index in [Lo, Hi).
+type ChunkInput struct {
+	Sweep     string `json:"sweep"`
+	Spec      []byte `json:"spec"`
+	Lo        int    `json:"lo"`
+	Hi        int    `json:"hi"`
+	Window    int    `json:"window"`
+	Recompute bool   `json:"recompute,omitempty"`
+}
+
+// ChunkResult is the result (and the progress query answer) of ChunkWorkflow.
+type ChunkResult struct {
+	Planned  int       `json:"planned"` // points to train
+	Computed int       `json:"computed"`
+	Reused   int       `json:"reused"`
+	Excluded int       `json:"excluded"`
+	Failed   int       `json:"failed"`
+	Running  int       `json:"running"`
+	Failures []Failure `json:"failures,omitempty"`
+}
+
+func addFailures(dst []Failure, src ...Failure) []Failure {
+	dst = append(dst, src...)
+	if len(dst) > MaxFailuresKept {
+		dst = append([]Failure(nil), dst[len(dst)-MaxFailuresKept:]...)
+	}
+	return dst
+}
