@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -72,4 +73,11 @@ func OpenStore(ctx context.Context, url string) (storage.Store, error) {
 		return nil, fmt.Errorf("open store %s: %w", url, err)
 	}
 	return st, nil
+}
+
+// CheckpointInterval is BITSWEEP_CHECKPOINT_INTERVAL (a Go duration such as
+// "20s"), or 0 for the activities' default.
+func CheckpointInterval() time.Duration {
+	d, _ := time.ParseDuration(os.Getenv("BITSWEEP_CHECKPOINT_INTERVAL"))
+	return d
 }

@@ -44,6 +44,7 @@ type sweepFlags struct {
 	chunk       int
 	recompute   bool
 	asJSON      bool
+	trainer     string
 }
 
 func (f *sweepFlags) register(fs *flag.FlagSet) {
@@ -56,6 +57,7 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.chunk, "chunk", 0, fmt.Sprintf("points per chunk workflow (default %d, at most %d)", workflows.DefaultChunk, workflows.MaxChunk))
 	fs.BoolVar(&f.recompute, "recompute", false, "recompute points that already have results")
 	fs.BoolVar(&f.asJSON, "json", false, "machine-readable output")
+	fs.StringVar(&f.trainer, "trainer", Env("BITSWEEP_TRAINER", "real"), "local mode: real, or fake (no training: measures the orchestration overhead)")
 }
 
 // session is a connection to Temporal (and, in local mode, the embedded
@@ -105,7 +107,12 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 			closeAll()
 			return nil, err
 		}
-		w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st}, f.concurrency)
+		run, ok := activities.Runners[f.trainer]
+		if !ok {
+			closeAll()
+			return nil, usageError{fmt.Errorf("trainer %q: want real or fake", f.trainer)}
+		}
+		w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: run, CheckpointInterval: CheckpointInterval()}, f.concurrency)
 		if err := w.Start(); err != nil {
 			closeAll()
 			return nil, fmt.Errorf("start the local worker: %w", err)
@@ -219,7 +226,12 @@ func followRun(ctx context.Context, c client.Client, name string, run client.Wor
 			if asJSON {
 				json.NewEncoder(stdout).Encode(sum)
 			} else {
-				b, _ := json.Marshal(map[string]int{"points": final.Points, "computed": final.Computed, "reused": final.Reused, "failed": final.Failed})
+				b, _ := json.Marshal(struct {
+					Points   int `json:"points"`
+					Computed int `json:"computed"`
+					Reused   int `json:"reused"`
+					Failed   int `json:"failed"`
+				}{final.Points, final.Computed, final.Reused, final.Failed})
 				fmt.Fprintln(stdout, string(b))
 				for _, fl := range final.Failures {
 					fmt.Fprintf(stderr, "failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))

@@ -72,8 +72,8 @@
 // levels; YAML aliases are followed, but a document that expands to more
 // than about a million nodes ("billion laughs") is refused. A sweep has at
 // most MaxPoints points after exclusions and MaxCombinations grid
-// combinations before them; both are computed from the axis lengths before
-// anything is expanded.
+// combinations before them, and at most MaxExclusions exclude entries; the
+// sizes are computed from the axis lengths before anything is expanded.
 //
 // # Errors
 //

@@ -33,8 +33,9 @@ func (k kind) String() string {
 // name. The table below is the single source of truth for which keys fixed:,
 // grid: and exclude: accept.
 type param struct {
-	name string
-	kind kind
+	index int // position in params
+	name  string
+	kind  kind
 	// defaulted: train.Config.Defaults replaces the zero value, so an
 	// explicit zero in a spec would silently become the default; Parse
 	// rejects it with zeroMsg.
@@ -57,7 +58,7 @@ const zeroIntMsg = "0 is read as unset by train.Config and would become the defa
 var params = []*param{
 	{name: "source", kind: kindString,
 		enum: []string{"gaussian", "bernoulli-gaussian", "sparse-rademacher"},
-		set: func(c *train.Config, v any) { c.Source = v.(string) },
+		set:  func(c *train.Config, v any) { c.Source = v.(string) },
 		// Only a missing source fails Validate; a stand-in lets the other
 		// fields be checked (with a d, which images may leave at 0).
 		neutral: func(c *train.Config) {
@@ -139,10 +140,11 @@ var params = []*param{
 		neutral: func(c *train.Config) { c.EvalSamples = 1 }},
 }
 
-// paramByName indexes params by name.
+// paramByName indexes params by name (and sets param.index).
 var paramByName = func() map[string]*param {
 	m := make(map[string]*param, len(params))
-	for _, p := range params {
+	for i, p := range params {
+		p.index = i
 		m[p.name] = p
 	}
 	return m

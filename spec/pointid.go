@@ -24,7 +24,8 @@ import (
 // ID unless the field is omitempty and left at its zero value. Image
 // sources are identified by their path string ("idx:/abs/path"), not by the
 // file's contents: moving a data set changes the IDs, replacing it in
-// place does not.
+// place does not. PointID panics if a float field is NaN or ±Inf, which
+// JSON cannot encode (Validate refuses them).
 func PointID(c train.Config) string { return pointID(train.Version, c) }
 
 // pointID is PointID for the trainer version version.

@@ -17,7 +17,7 @@ var aliases = map[string]string{
 	"eval": "eval_samples", "n_eval": "eval_samples", "test_samples": "eval_samples",
 	"epsilon": "ste_epsilon", "eps": "ste_epsilon",
 	"lr_schedule": "schedule",
-	"data": "source", "dataset": "source", "distribution": "source",
+	"data":        "source", "dataset": "source", "distribution": "source",
 }
 
 // suggest returns the element of candidates that word was most likely

@@ -31,6 +31,11 @@ const (
 	// exclusions, seeds not included) accepted: Parse walks them all to
 	// count exclusions and to validate each point.
 	MaxCombinations = 10_000_000
+	// MaxExclusions is the largest number of exclude entries accepted.
+	MaxExclusions = 10_000
+	// maxExclusionWork bounds grid combinations × exclude entries, the cost
+	// of matching every combination against every entry.
+	maxExclusionWork = 100_000_000
 	// maxErrors bounds the errors collected from one file.
 	maxErrors = 100
 )

@@ -28,18 +28,24 @@ func main() {
 	fs := flag.NewFlagSet("worker", flag.ExitOnError)
 	conn.Flags(fs)
 	store := fs.String("store", cli.Env("BITSWEEP_STORE", "./bitsweep-results"), "result store: a directory or s3://bucket/prefix (BITSWEEP_STORE)")
+	trainer := fs.String("trainer", cli.Env("BITSWEEP_TRAINER", "real"), "real, or fake: no training, for measuring the orchestration overhead (BITSWEEP_TRAINER)")
 	conc := fs.Int("concurrency", cli.EnvInt("BITSWEEP_CONCURRENCY", runtime.NumCPU()), "points trained at once (BITSWEEP_CONCURRENCY)")
 	fs.Parse(os.Args[1:])
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, conn, *store, *conc); err != nil {
+	runner, ok := activities.Runners[*trainer]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "worker: trainer %q: want real or fake\n", *trainer)
+		os.Exit(2)
+	}
+	if err := run(ctx, conn, *store, *conc, runner); err != nil {
 		fmt.Fprintf(os.Stderr, "worker: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, conn cli.Conn, storeURL string, conc int) error {
+func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, runner activities.Runner) error {
 	c, err := conn.Dial(slog.Default())
 	if err != nil {
 		return err
@@ -49,7 +55,7 @@ func run(ctx context.Context, conn cli.Conn, storeURL string, conc int) error {
 	if err != nil {
 		return err
 	}
-	w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st}, conc)
+	w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: runner, CheckpointInterval: cli.CheckpointInterval()}, conc)
 	slog.Info("worker started", "address", conn.Address, "namespace", conn.Namespace, "task_queue", conn.TaskQueue, "store", st.String(), "concurrency", conc)
 	stopCh := make(chan interface{})
 	go func() { <-ctx.Done(); close(stopCh) }()

@@ -61,7 +61,6 @@ var (
 	batch      = flag.Int("batch", 0, "override the batch size of every configuration")
 	check      = flag.Bool("check", false, "first train Go and torch 50 steps from the same start and print both loss curves")
 	checkSteps = flag.Int("check-steps", 50, "steps of the -check comparison")
-	stat       = flag.String("stat", "mean", "steps/s from the mean step time, or from the fastest step (best): steadier on a busy machine")
 
 	child      = flag.Bool("child", false, "internal: measure the Go step in this process and print one JSON line")
 	childCfg   = flag.String("config", "", "internal: the configuration the -child measures")
@@ -78,7 +77,7 @@ type result struct {
 	StepsPerSecond float64 `json:"steps_per_s"`
 	SecondsPerStep float64 `json:"seconds_per_step"` // mean over the timed steps
 	// BestSecondsPerStep is the fastest timed step, a steadier estimate of
-	// the uncontended speed on a busy machine (-stat best).
+	// the uncontended speed on a busy machine.
 	BestSecondsPerStep float64   `json:"best_seconds_per_step"`
 	GFLOPs             float64   `json:"gflops"`
 	CheckLosses        []float64 `json:"check_losses,omitempty"`
@@ -285,9 +284,6 @@ func runParent() error {
 		}
 		ks = append(ks, k)
 	}
-	if *stat != "mean" && *stat != "best" {
-		return fmt.Errorf("-stat %q: want mean or best", *stat)
-	}
 	names := strings.Split(*configList, ",")
 	cfgs := map[string]train.Config{}
 	for i, n := range names {
@@ -334,11 +330,7 @@ func runParent() error {
 	load0 := loadAvg()
 	fmt.Printf("CPU: %s (%d logical CPUs), %s %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("Go backend: %s; torch: %s\n", train.Backend(), orNA(torchVersion, torchErr))
-	what := "mean step time"
-	if *stat == "best" {
-		what = "fastest step"
-	}
-	fmt.Printf("%d warm-up + %d timed steps per cell, steps/s from the %s; load average before: %s\n\n", *warmup, *steps, what, load0)
+	fmt.Printf("%d warm-up + %d timed steps per cell; load average before: %s\n\n", *warmup, *steps, load0)
 
 	if *check {
 		if err := runCheck(exe, names, cfgs, fs, ks[0], torchErr); err != nil {
@@ -362,48 +354,53 @@ func runParent() error {
 			if err != nil {
 				return err
 			}
-			applyStat(&r.g, cfgs[n])
 			r.tErr = torchErr
 			if torchErr == nil {
 				r.t, r.tErr = runTorch(cfgs[n], fs[n], k, 0)
 				if r.tErr != nil {
 					fmt.Fprintln(os.Stderr, "torch:", r.tErr)
 				}
-				applyStat(&r.t, cfgs[n])
 			}
 			rows = append(rows, r)
 		}
 	}
 
+	label := func(name string) string {
+		if c := cfgs[name]; c.Arch == "multilayer" {
+			return fmt.Sprintf("%s (L=%d)", name, c.Layers)
+		}
+		return name
+	}
+	fmt.Println("Steps/s from the mean step time:")
+	fmt.Println()
 	fmt.Println("| config | threads | Go backend | Go steps/s | Go GFLOP/s | torch steps/s | torch GFLOP/s | Go/torch |")
 	fmt.Println("|---|---:|---|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
-		label := r.name
-		if c := cfgs[r.name]; c.Arch == "multilayer" {
-			label = fmt.Sprintf("%s (L=%d)", r.name, c.Layers)
-		}
 		ts, tg, ratio := "n/a", "n/a", "n/a"
 		if r.tErr == nil {
 			ts, tg = fmt.Sprintf("%.2f", r.t.StepsPerSecond), fmt.Sprintf("%.1f", r.t.GFLOPs)
 			ratio = fmt.Sprintf("%.2f", r.g.StepsPerSecond/r.t.StepsPerSecond)
 		}
 		fmt.Printf("| %s | %d | %s | %.2f | %.1f | %s | %s | %s |\n",
-			label, r.g.Threads, r.g.Backend, r.g.StepsPerSecond, r.g.GFLOPs, ts, tg, ratio)
+			label(r.name), r.g.Threads, r.g.Backend, r.g.StepsPerSecond, r.g.GFLOPs, ts, tg, ratio)
+	}
+	fmt.Println()
+	fmt.Println("Steps/s of the fastest timed step (less sensitive to other load on the machine):")
+	fmt.Println()
+	fmt.Println("| config | threads | Go steps/s | torch steps/s | Go/torch |")
+	fmt.Println("|---|---:|---:|---:|---:|")
+	for _, r := range rows {
+		ts, ratio := "n/a", "n/a"
+		if r.tErr == nil {
+			ts = fmt.Sprintf("%.2f", 1/r.t.BestSecondsPerStep)
+			ratio = fmt.Sprintf("%.2f", r.t.BestSecondsPerStep/r.g.BestSecondsPerStep)
+		}
+		fmt.Printf("| %s | %d | %.2f | %s | %s |\n", label(r.name), r.g.Threads, 1/r.g.BestSecondsPerStep, ts, ratio)
 	}
 	c := cfgs[names[0]]
 	fmt.Printf("\nd = %d, n = round(rate·d), batch %d. GFLOP/s counts the matrix products only ((train.Config).StepFLOPs). Load average after: %s\n",
 		c.Dim, c.Batch, loadAvg())
 	return nil
-}
-
-// applyStat sets the steps/s and GFLOP/s of r from the mean or the fastest
-// step, as -stat says.
-func applyStat(r *result, cfg train.Config) {
-	sec := r.SecondsPerStep
-	if *stat == "best" && r.BestSecondsPerStep > 0 {
-		sec = r.BestSecondsPerStep
-	}
-	r.StepsPerSecond, r.GFLOPs = 1/sec, cfg.StepFLOPs()/sec/1e9
 }
 
 func orNA(s string, err error) string {

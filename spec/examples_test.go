@@ -1,0 +1,94 @@
+package spec
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestExampleSpecs parses every spec in examples/ and checks its size. A
+// spec whose image data is not installed must fail naming the path.
+func TestExampleSpecs(t *testing.T) {
+	files, err := filepath.Glob("../examples/*.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	points := map[string]int{
+		"quickstart.yaml":       24,
+		"c1-gaussian-loss.yaml": 120,
+		"c2-transition.yaml":    54,
+		"c3-denoiser.yaml":      160,
+		"c4-depth.yaml":         16,
+		"c5-images.yaml":        24,
+	}
+	seen := 0
+	for _, f := range files {
+		base := filepath.Base(f)
+		t.Run(base, func(t *testing.T) {
+			s, err := ParseFile(f)
+			if img := imagePath(t, f); img != "" {
+				if _, statErr := os.Stat(img); statErr != nil {
+					if err == nil || !strings.Contains(err.Error(), img) {
+						t.Errorf("%s is missing, and the error %v does not name it", img, err)
+					}
+					t.Skipf("%s is not installed", img)
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want, ok := points[base]; ok {
+				seen++
+				if got := len(s.Points()); got != want {
+					t.Errorf("%d points, want %d", got, want)
+				}
+			}
+			if s.Name+".yaml" != base {
+				t.Errorf("name %q does not match the file name", s.Name)
+			}
+		})
+	}
+	if len(files) < len(points) {
+		t.Errorf("%d example files, want at least %d", len(files), len(points))
+	}
+}
+
+// imagePath returns the image-data path a spec file's fixed source names,
+// or "".
+func imagePath(t *testing.T, file string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		for _, prefix := range []string{"source: idx:", "source: cifar10:"} {
+			if p, ok := strings.CutPrefix(line, prefix); ok {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+func TestQuickstartShape(t *testing.T) {
+	s, err := ParseFile("../examples/quickstart.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	arches := map[string]int{}
+	for _, p := range s.Points() {
+		c := p.Config
+		arches[c.Arch]++
+		if c.Dim > 64 || c.Steps > 400 || c.Batch > 128 {
+			t.Errorf("point %d is larger than the 2-minute budget allows: %+v", p.Index, c)
+		}
+		if c.Source != "bernoulli-gaussian" {
+			t.Errorf("point %d: source %s", p.Index, c.Source)
+		}
+	}
+	if len(arches) != 3 || arches["multilayer"] != 8 {
+		t.Errorf("architectures %v, want 8 points of each of 3", arches)
+	}
+}
