@@ -19,8 +19,9 @@ const ErrInvalidSpec = "InvalidSpec"
 
 // PrepareInput is the input of PrepareSweep.
 type PrepareInput struct {
-	Sweep string `json:"sweep"`
-	Spec  []byte `json:"spec"` // the YAML as submitted
+	Sweep    string `json:"sweep"`
+	Spec     []byte `json:"spec"`                // the YAML as submitted
+	SpecFile string `json:"spec_file,omitempty"` // its absolute path: relative image paths resolve against it
 }
 
 // SweepPlan describes a sweep's size.
@@ -38,28 +39,32 @@ type manifestPoint struct {
 // PrepareSweep parses the spec, stores it and the sweep's manifest (the
 // index and ID of every point) under sweeps/<name>/, and returns its size.
 func (a *Activities) PrepareSweep(ctx context.Context, in PrepareInput) (SweepPlan, error) {
-	s, err := parseSpec(in.Spec)
+	s, err := parseSpec(in.Spec, in.SpecFile)
 	if err != nil {
 		return SweepPlan{}, err
 	}
-	pts := s.Points()
 	var man bytes.Buffer
 	enc := json.NewEncoder(&man)
-	for _, p := range pts {
-		enc.Encode(manifestPoint{p.Index, p.ID})
+	points := 0
+	for i := 0; i < s.Total(); i++ { // At, not Points: one point in memory at a time
+		if p, excluded := s.At(i); !excluded {
+			enc.Encode(manifestPoint{p.Index, p.ID})
+			points++
+		}
 	}
 	for name, b := range map[string][]byte{"spec.yaml": in.Spec, "manifest.jsonl": man.Bytes()} {
 		if _, err := a.Store.Replace(ctx, results.SweepKey(in.Sweep, name), bytes.NewReader(b), int64(len(b))); err != nil {
 			return SweepPlan{}, fmt.Errorf("store %s of sweep %s: %w", name, in.Sweep, err)
 		}
 	}
-	return SweepPlan{Total: s.Total(), Points: len(pts)}, nil
+	return SweepPlan{Total: s.Total(), Points: points}, nil
 }
 
 // PlanInput is the input of PlanChunk: the points with index in [Lo, Hi).
 type PlanInput struct {
 	Sweep     string `json:"sweep"`
 	Spec      []byte `json:"spec"`
+	SpecFile  string `json:"spec_file,omitempty"`
 	Lo        int    `json:"lo"`
 	Hi        int    `json:"hi"`
 	Recompute bool   `json:"recompute,omitempty"`
@@ -83,7 +88,7 @@ type ChunkPlan struct {
 // them with Recompute). Keep chunks small enough that the plan stays a
 // small payload: a planned point is about 400 bytes of JSON.
 func (a *Activities) PlanChunk(ctx context.Context, in PlanInput) (ChunkPlan, error) {
-	s, err := parseSpec(in.Spec)
+	s, err := parseSpec(in.Spec, in.SpecFile)
 	if err != nil {
 		return ChunkPlan{}, err
 	}
@@ -113,8 +118,13 @@ func (a *Activities) PlanChunk(ctx context.Context, in PlanInput) (ChunkPlan, er
 	return plan, nil
 }
 
-func parseSpec(raw []byte) (*spec.Spec, error) {
-	s, err := spec.Parse(raw, "spec.yaml")
+// parseSpec parses a submitted spec; file (if set) is where it was read
+// from, so that relative image paths resolve as they did for the user.
+func parseSpec(raw []byte, file string) (*spec.Spec, error) {
+	if file == "" {
+		file = "spec.yaml"
+	}
+	s, err := spec.Parse(raw, file)
 	if err != nil {
 		return nil, temporal.NewNonRetryableApplicationError(err.Error(), ErrInvalidSpec, err)
 	}

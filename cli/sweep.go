@@ -176,13 +176,14 @@ func launch(ctx context.Context, name string, args []string, stdout, stderr io.W
 		return err
 	}
 	defer sess.close()
-	return submit(ctx, sess, &f, s.Name, s.Raw, follow, stdout, stderr)
+	abs, _ := filepath.Abs(fs.Arg(0))
+	return submit(ctx, sess, &f, s.Name, s.Raw, abs, follow, stdout, stderr)
 }
 
 // submit starts the sweep's workflow, or attaches to the running one (one
 // execution per sweep name), and follows it if asked.
-func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw []byte, follow bool, stdout, stderr io.Writer) error {
-	in := workflows.SweepInput{Name: name, Spec: raw, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute}
+func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw []byte, specFile string, follow bool, stdout, stderr io.Writer) error {
+	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute}
 	opts := client.StartWorkflowOptions{
 		ID:                       workflows.SweepID(name),
 		TaskQueue:                sess.queue,
@@ -353,7 +354,7 @@ func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer sess.close()
-	return submit(ctx, sess, &f, name, raw, !*detach, stdout, stderr)
+	return submit(ctx, sess, &f, name, raw, "", !*detach, stdout, stderr)
 }
 
 func runCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {

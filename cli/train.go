@@ -59,7 +59,7 @@ func pointFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.IntVar(&c.Dim, "d", 256, "input dimension d (images: 0 = the file's)")
 	fs.StringVar(&c.Arch, "arch", "linear", "architecture: linear, denoiser, multilayer")
 	fs.IntVar(&c.Layers, "layers", 0, "multilayer: decoder layers L (default 3)")
-	fs.IntVar(&c.Steps, "steps", 0, "optimiser steps (default 2000)")
+	fs.IntVar(&c.Steps, "steps", 0, "optimiser steps (default 1500)")
 	fs.IntVar(&c.Batch, "batch", 0, "minibatch size (default 256)")
 	fs.Float64Var(&c.LR, "lr", 0, "learning rate (default 2e-3 for adam, 0.5 for sgd)")
 	fs.StringVar(&c.Optimizer, "optimizer", "adam", "adam or sgd")

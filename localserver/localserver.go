@@ -71,7 +71,7 @@ const (
 
 // ErrLocked is returned (wrapped) by Start when another server, in this
 // process or another one, already has the state directory open.
-var ErrLocked = errors.New("state dir is locked by another local server")
+var ErrLocked = errors.New("state dir is locked")
 
 // Options configures Start. Only StateDir is required.
 type Options struct {
@@ -109,6 +109,7 @@ type Options struct {
 // Server is a running embedded Temporal server. Stop it with Stop.
 type Server struct {
 	srv       temporal.Server
+	logger    slogLogger
 	lock      *dirLock
 	address   string
 	namespace string
@@ -131,6 +132,7 @@ func (s *Server) StateDir() string { return s.stateDir }
 // It is safe to call more than once.
 func (s *Server) Stop() error {
 	s.stopOnce.Do(func() {
+		s.logger.muted.Store(true)
 		err := s.srv.Stop()
 		if lerr := s.lock.release(); lerr != nil && err == nil {
 			err = lerr
@@ -186,7 +188,8 @@ func Start(ctx context.Context, o Options) (_ *Server, retErr error) {
 		return nil, err
 	}
 
-	opts, err := serverOptions(o, port, sqlCfg)
+	logger := newServerLogger(o.Logger, o.LogLevel)
+	opts, err := serverOptions(o, port, sqlCfg, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -195,22 +198,26 @@ func Start(ctx context.Context, o Options) (_ *Server, retErr error) {
 		return nil, fmt.Errorf("localserver: creating server: %w", err)
 	}
 	if err := srv.Start(); err != nil {
+		logger.muted.Store(true)
 		_ = srv.Stop()
 		return nil, fmt.Errorf("localserver: starting server: %w", err)
 	}
 	s := &Server{
 		srv:       srv,
+		logger:    logger,
 		lock:      lock,
 		address:   net.JoinHostPort(loopback, strconv.Itoa(port)),
 		namespace: o.Namespace,
 		stateDir:  dir,
 	}
 	if err := waitReady(ctx, s.address, o.Namespace); err != nil {
+		logger.muted.Store(true)
 		_ = srv.Stop()
 		return nil, fmt.Errorf("localserver: server at %s did not become ready: %w", s.address, err)
 	}
 	// Recorded only once the server is up, so a port that failed is not kept.
 	if err := writePortFile(dir, port); err != nil {
+		logger.muted.Store(true)
 		_ = srv.Stop()
 		return nil, err
 	}
@@ -276,15 +283,18 @@ func prepareDatabase(dir, namespace string, retention time.Duration) (*config.SQ
 		for _, suffix := range []string{"", "-wal", "-shm", "-journal"} {
 			_ = os.Remove(tmp + suffix)
 		}
-		if err := sqliteschema.SetupSchema(sqlConfig(tmp)); err != nil {
+		// The sqlite plugin's connection pool never closes a connection (see
+		// its connPool.Close), so the WAL of the temporary file would never be
+		// checkpointed: build it with a rollback journal instead, where every
+		// commit lands in the main file. The server switches it to WAL.
+		setup := sqlConfig(tmp)
+		setup.ConnectAttributes["journal_mode"] = "delete"
+		setup.ConnectAttributes["synchronous"] = "FULL"
+		if err := sqliteschema.SetupSchema(setup); err != nil {
 			return nil, fmt.Errorf("localserver: creating database schema in %s: %w", tmp, err)
 		}
-		// SetupSchema closed its connection: the WAL is checkpointed and gone.
 		if err := os.Rename(tmp, dbPath); err != nil {
 			return nil, fmt.Errorf("localserver: %w", err)
-		}
-		for _, suffix := range []string{"-wal", "-shm"} {
-			_ = os.Remove(tmp + suffix)
 		}
 	} else if err != nil {
 		return nil, fmt.Errorf("localserver: %w", err)
@@ -320,10 +330,21 @@ func defaultDynamicConfig() map[string]any {
 		// One machine: one task queue partition, no forwarding between partitions.
 		dynamicconfig.MatchingNumTaskqueueReadPartitions.Key().String():  1,
 		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key().String(): 1,
+		// The worker service never stops the SDK workers of its scanners and
+		// of the parent-close-policy processor (upstream TODO in
+		// service/worker/scanner): after Stop they would keep polling, and
+		// after an in-process restart on the same port poll the new server
+		// with the old server's state. Their jobs are cluster housekeeping
+		// (expired task queue rows, orphaned history branches) that a local
+		// database can do without; parent close policies are then applied by
+		// the history service itself, whatever the number of children.
+		dynamicconfig.TaskQueueScannerEnabled.Key().String():       false,
+		dynamicconfig.HistoryScannerEnabled.Key().String():         false,
+		dynamicconfig.EnableParentClosePolicyWorker.Key().String(): false,
 	}
 }
 
-func serverOptions(o Options, frontendPort int, sqlCfg *config.SQL) ([]temporal.ServerOption, error) {
+func serverOptions(o Options, frontendPort int, sqlCfg *config.SQL, logger slogLogger) ([]temporal.ServerOption, error) {
 	// Internal services: a free loopback port each, picked per start.
 	ports := map[primitives.ServiceName]int{primitives.FrontendService: frontendPort}
 	used := map[int]bool{frontendPort: true}
@@ -388,7 +409,6 @@ func serverOptions(o Options, frontendPort int, sqlCfg *config.SQL) ([]temporal.
 		hosts[svc] = static.SingleLocalHost(net.JoinHostPort(loopback, strconv.Itoa(p)))
 	}
 
-	logger := newServerLogger(o.Logger, o.LogLevel)
 	authorizer, err := authorization.GetAuthorizerFromConfig(&cfg.Global.Authorization)
 	if err != nil {
 		return nil, fmt.Errorf("localserver: authorizer: %w", err)

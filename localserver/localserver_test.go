@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -367,4 +368,99 @@ func assertLoopbackListeners(t *testing.T) {
 		t.Errorf("found no listening socket of this process: is the check broken?")
 	}
 	t.Logf("listening sockets of this process: %v", listeners)
+}
+
+const childDirEnv = "LOCALSERVER_TEST_CHILD_STATE_DIR"
+
+// TestKilledServerChild is the child process of TestResumeAfterKill: it
+// starts a server over the given dir, leaves a workflow waiting on a signal
+// and another on a timer, says so, and waits to be killed.
+func TestKilledServerChild(t *testing.T) {
+	dir := os.Getenv(childDirEnv)
+	if dir == "" {
+		t.Skip("child process of TestResumeAfterKill")
+	}
+	ctx := context.Background()
+	s, _ := startServer(t, dir)
+	c := dial(t, s)
+	w := startWorker(t, c)
+	run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "greet-k", TaskQueue: taskQueue}, greetWorkflow, "killed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := run.Get(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, start := range []func() (client.WorkflowRun, error){
+		func() (client.WorkflowRun, error) {
+			return c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "signal-k", TaskQueue: taskQueue}, signalWorkflow)
+		},
+		func() (client.WorkflowRun, error) {
+			return c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "timer-k", TaskQueue: taskQueue}, timerWorkflow, 3*time.Second)
+		},
+	} {
+		if _, err := start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitForEvent(t, ctx, c, "signal-k", enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+	waitForEvent(t, ctx, c, "timer-k", enumspb.EVENT_TYPE_TIMER_STARTED)
+	_ = w
+	fmt.Println("LOCALSERVER-CHILD-READY")
+	select {} // until SIGKILL
+}
+
+// TestResumeAfterKill kills (SIGKILL) a process running a server and
+// checks that the next Start over its state dir resumes its workflows.
+func TestResumeAfterKill(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Second)
+	defer cancel()
+
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestKilledServerChild$", "-test.v")
+	cmd.Env = append(os.Environ(), childDirEnv+"="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := false
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		t.Logf("child: %s", sc.Text())
+		if sc.Text() == "LOCALSERVER-CHILD-READY" {
+			ready = true
+			break
+		}
+	}
+	if !ready {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		t.Fatal("child exited before it was ready")
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+
+	s, took := startServer(t, dir)
+	defer func() { _ = s.Stop() }()
+	t.Logf("start after SIGKILL: %v", took.Round(time.Millisecond))
+	c := dial(t, s)
+	defer c.Close()
+	w := startWorker(t, c)
+	defer w.Stop()
+
+	if err := c.SignalWorkflow(ctx, "signal-k", "", "go", "again"); err != nil {
+		t.Fatalf("SignalWorkflow: %v", err)
+	}
+	for id, want := range map[string]string{"greet-k": "hello killed", "signal-k": "hello again", "timer-k": "hello timer"} {
+		var got string
+		if err := c.GetWorkflow(ctx, id, "").Get(ctx, &got); err != nil || got != want {
+			t.Errorf("%s after kill: %q, %v; want %q", id, got, err, want)
+		}
+	}
 }

@@ -21,7 +21,7 @@ func acquireLock(dir string) (*dirLock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {
-			return nil, fmt.Errorf("localserver: %w: %s is in use by another local Temporal server; lock file %s (remove it if no server runs)",
+			return nil, fmt.Errorf("localserver: %w: %s is in use by another local Temporal server (lock file %s: remove it if no server runs)",
 				ErrLocked, dir, path)
 		}
 		return nil, fmt.Errorf("localserver: creating lock file %s: %w", path, err)

@@ -35,7 +35,7 @@ func acquireLock(dir string) (*dirLock, error) {
 		}
 		_ = f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("localserver: %w: %s is in use by another local Temporal server%s; lock file %s",
+			return nil, fmt.Errorf("localserver: %w: %s is in use by another local Temporal server%s (lock file %s)",
 				ErrLocked, dir, owner, path)
 		}
 		return nil, fmt.Errorf("localserver: locking %s: %w", path, err)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"strings"
+	"sync/atomic"
 
 	"go.temporal.io/server/common/log"
 	"go.temporal.io/server/common/log/tag"
@@ -15,9 +17,20 @@ import (
 // zap logger would exit the process on Fatal, which an embedded server must
 // not do to its host. (Start checks beforehand what the server would be
 // fatal about at start-up: ports, bind addresses.)
+//
+// Once Stop begins (muted set), nothing more is logged: a server shutting
+// down complains at length about its peers going away, which says nothing.
 type slogLogger struct {
 	l     *slog.Logger
 	level slog.Leveler
+	muted *atomic.Bool
+}
+
+// quietMessages are warnings the server prints on every start that say
+// nothing about a local server.
+var quietMessages = []string{
+	// The frontend HTTP API (and so Nexus over HTTP) is off on purpose.
+	"HTTP API port has not been set",
 }
 
 var (
@@ -32,7 +45,7 @@ func newServerLogger(l *slog.Logger, level slog.Leveler) slogLogger {
 	if level == nil {
 		level = slog.LevelWarn
 	}
-	return slogLogger{l: l.With("component", "temporal-server"), level: level}
+	return slogLogger{l: l.With("component", "temporal-server"), level: level, muted: new(atomic.Bool)}
 }
 
 func (s slogLogger) Debug(msg string, tags ...tag.Tag)  { s.log(slog.LevelDebug, msg, tags) }
@@ -51,12 +64,17 @@ func (s slogLogger) With(tags ...tag.Tag) log.Logger {
 	for i, t := range tags {
 		args[i] = slog.Any(t.Key(), t.Value())
 	}
-	return slogLogger{l: s.l.With(args...), level: s.level}
+	return slogLogger{l: s.l.With(args...), level: s.level, muted: s.muted}
 }
 
 func (s slogLogger) log(level slog.Level, msg string, tags []tag.Tag) {
-	if level < s.level.Level() {
+	if level < s.level.Level() || s.muted.Load() {
 		return
+	}
+	for _, q := range quietMessages {
+		if strings.HasPrefix(msg, q) {
+			return
+		}
 	}
 	ctx := context.Background()
 	if !s.l.Enabled(ctx, level) {

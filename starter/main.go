@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 
 	"github.com/bitsweep/bitsweep/cli"
@@ -17,7 +18,7 @@ import (
 
 func main() {
 	cli.LocalServer = func(ctx context.Context, dir string, port int) (string, string, func() error, error) {
-		s, err := localserver.Start(ctx, localserver.Options{StateDir: dir, Port: port})
+		s, err := localserver.Start(ctx, localserver.Options{StateDir: dir, Port: port, LogLevel: slog.LevelError})
 		if err != nil {
 			return "", "", nil, err
 		}

@@ -70,7 +70,7 @@ func (c Config) Defaults() Config {
 		c.Sparsity = 1
 	}
 	if c.Steps == 0 {
-		c.Steps = 2000
+		c.Steps = 1500
 	}
 	if c.Batch == 0 {
 		c.Batch = 256

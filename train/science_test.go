@@ -28,7 +28,7 @@ func trainPoint(t *testing.T, cfg Config) *Result {
 		t.Fatal(err)
 	}
 	t.Logf("%s p=%g r=%g d=%d %s L=%d: loss %.4f, perm_score %.4f, orth_error %.3f, %d steps in %.1fs",
-		cfg.Source, cfg.Sparsity, cfg.Rate, cfg.Dim, res.Config.Arch, res.Config.Layers, res.Loss,
+		cfg.Source, res.Config.Sparsity, cfg.Rate, res.Config.Dim, res.Config.Arch, res.Config.Layers, res.Loss,
 		res.Minimizer.PermScore, res.Minimizer.OrthError, res.Steps, res.Seconds)
 	return res
 }

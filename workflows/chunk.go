@@ -50,7 +50,7 @@ func ChunkWorkflow(ctx workflow.Context, in ChunkInput) (ChunkResult, error) {
 	var plan activities.ChunkPlan
 	pctx := workflow.WithActivityOptions(ctx, planOptions)
 	err := workflow.ExecuteActivity(pctx, a.PlanChunk, activities.PlanInput{
-		Sweep: in.Sweep, Spec: in.Spec, Lo: in.Lo, Hi: in.Hi, Recompute: in.Recompute,
+		Sweep: in.Sweep, Spec: in.Spec, SpecFile: in.SpecFile, Lo: in.Lo, Hi: in.Hi, Recompute: in.Recompute,
 	}).Get(ctx, &plan)
 	if err != nil {
 		return res, err

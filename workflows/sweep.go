@@ -44,7 +44,7 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 	if in.Progress == nil {
 		var plan activities.SweepPlan
 		pctx := workflow.WithActivityOptions(ctx, planOptions)
-		if err := workflow.ExecuteActivity(pctx, a.PrepareSweep, activities.PrepareInput{Sweep: in.Name, Spec: in.Spec}).Get(ctx, &plan); err != nil {
+		if err := workflow.ExecuteActivity(pctx, a.PrepareSweep, activities.PrepareInput{Sweep: in.Name, Spec: in.Spec, SpecFile: in.SpecFile}).Get(ctx, &plan); err != nil {
 			return prog, err
 		}
 		prog.State = "running"
@@ -62,7 +62,7 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 	var firstErr error
 	for (k < prog.Chunks && started < childrenPerRun) || len(running) > 0 {
 		for len(running) < parallel && k < prog.Chunks && started < childrenPerRun && ctx.Err() == nil {
-			ci := ChunkInput{Sweep: in.Name, Spec: in.Spec, Lo: k * chunk, Hi: min(prog.Total, (k+1)*chunk), Window: childWindow, Recompute: in.Recompute}
+			ci := ChunkInput{Sweep: in.Name, Spec: in.Spec, SpecFile: in.SpecFile, Lo: k * chunk, Hi: min(prog.Total, (k+1)*chunk), Window: childWindow, Recompute: in.Recompute}
 			id := fmt.Sprintf("%s/chunk-%06d", wid, k)
 			cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 				WorkflowID:          id,

@@ -21,6 +21,7 @@ func SweepID(name string) string { return "bitsweep-sweep/" + name }
 type SweepInput struct {
 	Name      string `json:"name"`
 	Spec      []byte `json:"spec"`
+	SpecFile  string `json:"spec_file,omitempty"`  // absolute path it was read from (resolves relative image paths)
 	Window    int    `json:"window,omitempty"`     // points training at once in the sweep (default DefaultWindow)
 	ChunkSize int    `json:"chunk_size,omitempty"` // points per child workflow (default DefaultChunk, at most MaxChunk)
 	Recompute bool   `json:"recompute,omitempty"`
@@ -58,6 +59,7 @@ type Failure struct {
 type ChunkInput struct {
 	Sweep     string `json:"sweep"`
 	Spec      []byte `json:"spec"`
+	SpecFile  string `json:"spec_file,omitempty"`
 	Lo        int    `json:"lo"`
 	Hi        int    `json:"hi"`
 	Window    int    `json:"window"`
