@@ -83,6 +83,10 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
+	if !(cfg.Sparsity > 0) {
+		// Config treats 0 as "unset"; on the command line it is a value.
+		return &train.FieldError{Field: "sparsity", Value: cfg.Sparsity, Msg: "must be in (0, 1]"}
+	}
 	tr, err := train.New(cfg)
 	if err != nil {
 		return err

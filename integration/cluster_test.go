@@ -40,7 +40,7 @@ grid: {rate: [1]}
 			ck = m[0]
 		}
 		return ck != ""
-	})
+	}, a, run)
 	time.Sleep(1500 * time.Millisecond) // let it save a later one too
 	a.cmd.Process.Signal(syscall.SIGKILL)
 	a.wait(t, 10*time.Second)
@@ -78,11 +78,11 @@ func TestTwoWorkersMinIO(t *testing.T) {
 	bucket := fmt.Sprintf("bitsweep-it-%d", rand.Uint32())
 	url := "s3://" + bucket + "/sweeps-test"
 	env := []string{"TEMPORAL_ADDRESS=" + addr, "BITSWEEP_STORE=" + url,
-		"BITSWEEP_S3_ENDPOINT=" + endpoint, "BITSWEEP_S3_CREATE_BUCKET=1",
+		"BITSWEEP_S3_ENDPOINT=http://" + endpoint, "BITSWEEP_S3_CREATE_BUCKET=1",
 		"AWS_ACCESS_KEY_ID=" + os.Getenv("MINIO_ROOT_USER"), "AWS_SECRET_ACCESS_KEY=" + os.Getenv("MINIO_ROOT_PASSWORD")}
 	spec := writeSpec(t, dir, `
 name: twoworkers
-fixed: {source: bernoulli-gaussian, d: 32, steps: 300, batch: 64, eval_samples: 1024}
+fixed: {source: bernoulli-gaussian, rate: 1, d: 32, steps: 300, batch: 64, eval_samples: 1024}
 grid:
   sparsity: [0.1, 0.3, 0.5, 0.7]
   arch: [linear, denoiser]

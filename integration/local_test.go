@@ -12,7 +12,7 @@ import (
 // killSpec is 12 points of a few seconds each.
 const killSpec = `
 name: killtest
-fixed: {source: bernoulli-gaussian, d: 64, steps: 600, batch: 128, eval_samples: 2048}
+fixed: {source: bernoulli-gaussian, rate: 1, d: 64, steps: 600, batch: 128, eval_samples: 2048}
 grid:
   sparsity: [0.1, 0.3]
   arch: [linear, denoiser, multilayer]
@@ -31,7 +31,7 @@ func TestLocalRunKillResume(t *testing.T) {
 	args := []string{"run", specPath, "--out", out, "--concurrency", "2"}
 
 	first := start(t, env, "starter", args...)
-	waitFor(t, 5*time.Minute, "3 results before the kill", func() bool { return len(resultFiles(t, out)) >= 3 })
+	waitFor(t, 5*time.Minute, "3 results before the kill", func() bool { return len(resultFiles(t, out)) >= 3 }, first)
 	first.cmd.Process.Signal(syscall.SIGKILL)
 	first.wait(t, 30*time.Second)
 	before := resultFiles(t, out)

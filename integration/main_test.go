@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,6 +21,7 @@ import (
 var bin string // folder of the built binaries
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	if testing.Short() {
 		os.Exit(0)
 	}
@@ -139,13 +141,22 @@ func resultFiles(t *testing.T, dir string) map[string][]byte {
 	return out
 }
 
-// waitFor polls cond until it holds or the timeout passes.
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+// waitFor polls cond until it holds or the timeout passes; it fails at
+// once if one of the processes it depends on has exited.
+func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool, alive ...*proc) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out after %v waiting for %s", timeout, what)
+		}
+		for _, p := range alive {
+			select {
+			case err := <-p.done:
+				p.done <- err
+				t.Fatalf("waiting for %s: %v exited (%v):\n%s", what, p.cmd.Args, err, tail(p.output(), 3000))
+			default:
+			}
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -21,6 +21,15 @@
 // port each for the history, matching and worker services (free ports
 // picked at each start). Membership is static (no ringpop gossip port),
 // the frontend HTTP API, metrics and pprof are off.
+//
+// # Differences from a default server
+//
+// One history shard; rate limits raised and task queues of one partition
+// (see defaultDynamicConfig); the task queue and history scanners and the
+// parent-close-policy system worker are off, because the server never stops
+// their SDK workers (they would outlive Stop). The sqlite plugin keeps its
+// database connection open for the life of the process, even after Stop;
+// a later Start of the same state dir in the same process reuses it.
 package localserver
 
 import (

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -118,6 +120,16 @@ func TestLifecycleAndRestart(t *testing.T) {
 	}
 	port1 := s.Address()
 	assertLoopbackListeners(t)
+	if _, err := os.Stat(filepath.Join(dir, dbFileName+"-wal")); err != nil {
+		t.Errorf("database not in WAL mode: %v", err)
+	}
+	if b, err := os.ReadFile("/proc/self/status"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "VmRSS:") {
+				t.Logf("running server: %s, %d goroutines", strings.Join(strings.Fields(line), " "), runtime.NumGoroutine())
+			}
+		}
+	}
 
 	c := dial(t, s)
 	w := startWorker(t, c)
@@ -463,4 +475,18 @@ func TestResumeAfterKill(t *testing.T) {
 			t.Errorf("%s after kill: %q, %v; want %q", id, got, err, want)
 		}
 	}
+}
+
+func TestBusyPort(t *testing.T) {
+	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = l.Close() }()
+	port := l.Addr().(*net.TCPAddr).Port
+	_, err = Start(context.Background(), Options{StateDir: t.TempDir(), Port: port})
+	if err == nil || !strings.Contains(err.Error(), strconv.Itoa(port)) {
+		t.Fatalf("Start on busy port %d: want an error naming it, got %v", port, err)
+	}
+	t.Logf("Start on a busy port: %v", err)
 }

@@ -56,14 +56,13 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 	parallel := min(ChildParallel, max(1, prog.Chunks))
 	childWindow := max(1, (window+parallel-1)/parallel)
 	sel := workflow.NewSelector(ctx)
-	wid := workflow.GetInfo(ctx).WorkflowExecution.ID
 	k := in.NextChunk
 	started := 0
 	var firstErr error
 	for (k < prog.Chunks && started < childrenPerRun) || len(running) > 0 {
 		for len(running) < parallel && k < prog.Chunks && started < childrenPerRun && ctx.Err() == nil {
 			ci := ChunkInput{Sweep: in.Name, Spec: in.Spec, SpecFile: in.SpecFile, Lo: k * chunk, Hi: min(prog.Total, (k+1)*chunk), Window: childWindow, Recompute: in.Recompute}
-			id := fmt.Sprintf("%s/chunk-%06d", wid, k)
+			id := fmt.Sprintf("%s/chunk-%06d", SweepID(in.Name), k)
 			cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 				WorkflowID:          id,
 				ParentClosePolicy:   enums.PARENT_CLOSE_POLICY_REQUEST_CANCEL,

@@ -61,6 +61,8 @@ var (
 	batch      = flag.Int("batch", 0, "override the batch size of every configuration")
 	check      = flag.Bool("check", false, "first train Go and torch 50 steps from the same start and print both loss curves")
 	checkSteps = flag.Int("check-steps", 50, "steps of the -check comparison")
+	idle       = flag.Duration("wait-idle", 0, "before each measurement wait up to this long for the machine to be idle (e.g. 2m; 0: do not wait)")
+	torchBLAS  = flag.Int("torch-openblas-threads", 0, "OPENBLAS_NUM_THREADS of the torch runs (0: K, like the Go runs)")
 
 	child      = flag.Bool("child", false, "internal: measure the Go step in this process and print one JSON line")
 	childCfg   = flag.String("config", "", "internal: the configuration the -child measures")
@@ -81,6 +83,11 @@ type result struct {
 	BestSecondsPerStep float64   `json:"best_seconds_per_step"`
 	GFLOPs             float64   `json:"gflops"`
 	CheckLosses        []float64 `json:"check_losses,omitempty"`
+
+	// Others is the CPU time that other processes used while this one ran,
+	// in CPUs (busy time of the whole machine minus the process's own,
+	// divided by its wall time): a measure of how disturbed it was.
+	Others float64 `json:"-"`
 }
 
 func main() {
@@ -183,9 +190,12 @@ func lastJSON(cmd *exec.Cmd) (result, error) {
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr
 	var res result
+	busy0, start := busyCPU(), time.Now()
 	if err := cmd.Run(); err != nil {
 		return res, fmt.Errorf("%s: %w", strings.Join(cmd.Args, " "), err)
 	}
+	own := (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	others := (busyCPU() - busy0 - own) / time.Since(start).Seconds()
 	var line string
 	sc := bufio.NewScanner(&out)
 	sc.Buffer(nil, 1<<20)
@@ -197,7 +207,45 @@ func lastJSON(cmd *exec.Cmd) (result, error) {
 	if line == "" {
 		return res, fmt.Errorf("%s: no JSON line in its output", strings.Join(cmd.Args, " "))
 	}
-	return res, json.Unmarshal([]byte(line), &res)
+	err := json.Unmarshal([]byte(line), &res)
+	res.Others = max(others, 0)
+	return res, err
+}
+
+// busyCPU returns the CPU seconds all CPUs have spent busy since boot (the
+// first line of /proc/stat, in USER_HZ = 100 ticks per second), or NaN.
+func busyCPU() float64 {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return math.NaN()
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 5 || f[0] != "cpu" {
+		return math.NaN()
+	}
+	var busy float64
+	for i, v := range f[1:min(len(f), 9)] { // user nice system idle iowait irq softirq steal
+		x, _ := strconv.ParseFloat(v, 64)
+		if i != 3 && i != 4 {
+			busy += x
+		}
+	}
+	return busy / 100
+}
+
+// waitIdle waits up to limit until the machine has been idle (< 10% of
+// one CPU busy) for two seconds.
+func waitIdle(limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		b0 := busyCPU()
+		time.Sleep(2 * time.Second)
+		if b := (busyCPU() - b0) / 2; !(b >= 0.1) {
+			return
+		}
+	}
+	fmt.Fprintf(os.Stderr, "machine still busy after %v; measuring anyway\n", limit)
 }
 
 // threadEnv returns the environment of a process limited to k threads.
@@ -238,6 +286,9 @@ func runTorch(cfg train.Config, f files, k, check int) (result, error) {
 	}
 	cmd := exec.Command(*python, args...)
 	cmd.Env = threadEnv(k)
+	if *torchBLAS > 0 {
+		cmd.Env = append(cmd.Env, "OPENBLAS_NUM_THREADS="+strconv.Itoa(*torchBLAS))
+	}
 	return lastJSON(cmd)
 }
 
@@ -330,7 +381,11 @@ func runParent() error {
 	load0 := loadAvg()
 	fmt.Printf("CPU: %s (%d logical CPUs), %s %s/%s\n", cpuModel(), runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Printf("Go backend: %s; torch: %s\n", train.Backend(), orNA(torchVersion, torchErr))
-	fmt.Printf("%d warm-up + %d timed steps per cell; load average before: %s\n\n", *warmup, *steps, load0)
+	tb := "K"
+	if *torchBLAS > 0 {
+		tb = strconv.Itoa(*torchBLAS)
+	}
+	fmt.Printf("%d warm-up + %d timed steps per cell; torch runs with OMP_NUM_THREADS=K, OPENBLAS_NUM_THREADS=%s; load average before: %s\n\n", *warmup, *steps, tb, load0)
 
 	if *check {
 		if err := runCheck(exe, names, cfgs, fs, ks[0], torchErr); err != nil {
@@ -350,12 +405,18 @@ func runParent() error {
 		for _, n := range names {
 			fmt.Fprintf(os.Stderr, "measuring %s, %d thread(s)…\n", n, k)
 			r := row{name: n, k: k}
+			if *idle > 0 {
+				waitIdle(*idle)
+			}
 			r.g, err = runGo(exe, n, k, 0)
 			if err != nil {
 				return err
 			}
 			r.tErr = torchErr
 			if torchErr == nil {
+				if *idle > 0 {
+					waitIdle(*idle)
+				}
 				r.t, r.tErr = runTorch(cfgs[n], fs[n], k, 0)
 				if r.tErr != nil {
 					fmt.Fprintln(os.Stderr, "torch:", r.tErr)
@@ -387,15 +448,16 @@ func runParent() error {
 	fmt.Println()
 	fmt.Println("Steps/s of the fastest timed step (less sensitive to other load on the machine):")
 	fmt.Println()
-	fmt.Println("| config | threads | Go steps/s | torch steps/s | Go/torch |")
-	fmt.Println("|---|---:|---:|---:|---:|")
+	fmt.Println("| config | threads | Go steps/s | torch steps/s | Go/torch | other load during Go / torch (CPUs) |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
-		ts, ratio := "n/a", "n/a"
+		ts, ratio, ol := "n/a", "n/a", "n/a"
 		if r.tErr == nil {
 			ts = fmt.Sprintf("%.2f", 1/r.t.BestSecondsPerStep)
 			ratio = fmt.Sprintf("%.2f", r.t.BestSecondsPerStep/r.g.BestSecondsPerStep)
+			ol = fmt.Sprintf("%.2f", r.t.Others)
 		}
-		fmt.Printf("| %s | %d | %.2f | %s | %s |\n", label(r.name), r.g.Threads, 1/r.g.BestSecondsPerStep, ts, ratio)
+		fmt.Printf("| %s | %d | %.2f | %s | %s | %.2f / %s |\n", label(r.name), r.g.Threads, 1/r.g.BestSecondsPerStep, ts, ratio, r.g.Others, ol)
 	}
 	c := cfgs[names[0]]
 	fmt.Printf("\nd = %d, n = round(rate·d), batch %d. GFLOP/s counts the matrix products only ((train.Config).StepFLOPs). Load average after: %s\n",
