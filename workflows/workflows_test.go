@@ -175,3 +175,23 @@ func TestChunkWindow(t *testing.T) {
 		t.Errorf("at most %d points ran at once, want 1..3", f.maxRuns)
 	}
 }
+
+// TestSweepCancel cancels a sweep midway: it ends cancelled and the points
+// not yet started are never started.
+func TestSweepCancel(t *testing.T) {
+	f := &fakeSweep{total: 40}
+	env := f.env(t)
+	env.RegisterDelayedCallback(env.CancelWorkflow, time.Millisecond)
+	env.ExecuteWorkflow(SweepWorkflow, SweepInput{Name: "t", Window: 2, ChunkSize: 10})
+	err := env.GetWorkflowError()
+	var ce *temporal.CanceledError
+	if !errors.As(err, &ce) {
+		t.Fatalf("got %v, want a cancellation", err)
+	}
+	f.mu.Lock()
+	started := len(f.trained)
+	f.mu.Unlock()
+	if started >= 40 {
+		t.Errorf("all %d points trained despite the cancellation", started)
+	}
+}
