@@ -3,7 +3,9 @@ package integration
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -74,4 +76,52 @@ func TestLocalRunKillResume(t *testing.T) {
 	if sum := summary(t, third.output()); sum["reused"] != 12 || sum["computed"] != 0 {
 		t.Errorf("third run summary %v, want all 12 reused", sum)
 	}
+
+	// The other commands against the same local state.
+	status := start(t, nil, "starter", "status", "killtest", "--out", out, "--json")
+	if err := status.wait(t, 2*time.Minute); err != nil {
+		t.Fatalf("status: %v", err)
+	}
+	var st struct {
+		Status   string `json:"status"`
+		Progress struct {
+			Points, Reused, Failed int
+			State                  string
+		} `json:"progress"`
+	}
+	if err := json.Unmarshal([]byte(lastLine(status.output())), &st); err != nil || st.Status != "completed" || st.Progress.Points != 12 || st.Progress.State != "done" {
+		t.Errorf("status: %+v (%v) from %q", st, err, status.output())
+	}
+	list := start(t, nil, "starter", "list", "--out", out, "--json")
+	if err := list.wait(t, 2*time.Minute); err != nil {
+		t.Fatalf("list: %v", err)
+	}
+	var rows []map[string]string
+	if err := json.Unmarshal([]byte(lastLine(list.output())), &rows); err != nil || len(rows) < 2 || rows[0]["sweep"] != "killtest" {
+		t.Errorf("list: %v (%v) from %q", rows, err, list.output())
+	}
+	// resume re-runs only what is missing: remove one result.
+	var victim string
+	for id := range after {
+		victim = id
+		break
+	}
+	if err := os.Remove(filepath.Join(out, "points", victim[:2], victim, "result.json")); err != nil {
+		t.Fatal(err)
+	}
+	resume := start(t, env, "starter", "resume", "killtest", "--out", out)
+	if err := resume.wait(t, 5*time.Minute); err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if sum := summary(t, resume.output()); sum["reused"] != 11 || sum["computed"] != 1 {
+		t.Errorf("resume summary %v, want 11 reused and 1 computed", sum)
+	}
+	if len(resultFiles(t, out)) != 12 {
+		t.Errorf("%d results after resume, want 12", len(resultFiles(t, out)))
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }

@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"testing"
 )
 
@@ -24,10 +23,8 @@ func BenchmarkStep(b *testing.B) {
 				b.Fatal(err)
 			}
 			X := make([]float32, cfg.Batch*cfg.Dim)
-			rng := rand.New(rand.NewPCG(1, 2))
-			for i := range X {
-				X[i] = float32(rng.NormFloat64())
-			}
+			tr.src.Batch(1, 0, X) // the config's own data source
+
 			tr.StepOn(X) // warm up
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {

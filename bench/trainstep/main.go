@@ -292,8 +292,32 @@ func runTorch(cfg train.Config, f files, k, check int) (result, error) {
 	return lastJSON(cmd)
 }
 
+// findScript resolves a relative -torch-script against the working
+// directory and its parents, so that the program also runs from a
+// subdirectory of the repository.
+func findScript(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			return filepath.Join(dir, p)
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return p
+		}
+		dir = up
+	}
+}
+
 // torchAvailable reports whether the interpreter imports torch, and why not.
 func torchAvailable() (string, error) {
+	*script = findScript(*script)
 	if _, err := os.Stat(*script); err != nil {
 		return "", fmt.Errorf("torch script: %w", err)
 	}
