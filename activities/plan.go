@@ -24,6 +24,12 @@ type PrepareInput struct {
 	SpecFile string `json:"spec_file,omitempty"` // its absolute path: relative image paths resolve against it
 }
 
+// SweepMeta is sweeps/<name>/sweep.json: what resume needs besides the spec.
+type SweepMeta struct {
+	Name     string `json:"name"`
+	SpecFile string `json:"spec_file,omitempty"` // where the spec was read from (resolves relative image paths)
+}
+
 // SweepPlan describes a sweep's size.
 type SweepPlan struct {
 	Total  int `json:"total"`  // grid combinations × seeds, before exclusions
@@ -52,7 +58,8 @@ func (a *Activities) PrepareSweep(ctx context.Context, in PrepareInput) (SweepPl
 			points++
 		}
 	}
-	for name, b := range map[string][]byte{"spec.yaml": in.Spec, "manifest.jsonl": man.Bytes()} {
+	meta, _ := json.Marshal(SweepMeta{Name: in.Sweep, SpecFile: in.SpecFile})
+	for name, b := range map[string][]byte{"spec.yaml": in.Spec, "manifest.jsonl": man.Bytes(), "sweep.json": meta} {
 		if _, err := a.Store.Replace(ctx, results.SweepKey(in.Sweep, name), bytes.NewReader(b), int64(len(b))); err != nil {
 			return SweepPlan{}, fmt.Errorf("store %s of sweep %s: %w", name, in.Sweep, err)
 		}

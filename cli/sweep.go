@@ -349,12 +349,16 @@ func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("read the spec of sweep %s from %s: %w", name, st, err)
 	}
+	var meta activities.SweepMeta
+	if b, err := st.Get(ctx, results.SweepKey(name, "sweep.json")); err == nil {
+		_ = json.Unmarshal(b, &meta)
+	}
 	sess, err := f.connect(ctx, stderr, !*detach)
 	if err != nil {
 		return err
 	}
 	defer sess.close()
-	return submit(ctx, sess, &f, name, raw, "", !*detach, stdout, stderr)
+	return submit(ctx, sess, &f, name, raw, meta.SpecFile, !*detach, stdout, stderr)
 }
 
 func runCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {

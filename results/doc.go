@@ -13,7 +13,8 @@
 //	                                      (replaced while training, deleted
 //	                                      when the result is written)
 //	sweeps/<name>/spec.yaml               the spec as submitted
-//	sweeps/<name>/manifest.json           the sweep's points (index, id)
+//	sweeps/<name>/manifest.jsonl          the sweep's points (index, id), one per line
+//	sweeps/<name>/sweep.json              where the spec was read from (for resume)
 //
 // A point is identified by spec.PointID (a SHA-256 of its resolved config
 // and the trainer version), so the same point in two sweeps is stored, and
