@@ -282,15 +282,24 @@ func queryStatus(ctx context.Context, c client.Client, id, runID string) (workfl
 	return p, nil
 }
 
-func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var f sweepFlags
-	fs := newFlags("status", stderr)
+// connectNamed parses the flags and the NAME argument of a command that
+// acts on one existing sweep, and connects (without a local worker).
+func connectNamed(ctx context.Context, cmd string, args []string, stderr io.Writer) (*sweepFlags, string, *session, error) {
+	f := &sweepFlags{}
+	fs := newFlags(cmd, stderr)
 	f.register(fs)
 	if err := parseWithArg(fs, args, stderr, "NAME"); err != nil {
-		return err
+		return nil, "", nil, err
 	}
-	name := fs.Arg(0)
 	sess, err := f.connect(ctx, stderr, false)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	return f, fs.Arg(0), sess, nil
+}
+
+func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, name, sess, err := connectNamed(ctx, "status", args, stderr)
 	if err != nil {
 		return err
 	}
@@ -362,14 +371,7 @@ func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func runCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var f sweepFlags
-	fs := newFlags("cancel", stderr)
-	f.register(fs)
-	if err := parseWithArg(fs, args, stderr, "NAME"); err != nil {
-		return err
-	}
-	name := fs.Arg(0)
-	sess, err := f.connect(ctx, stderr, false)
+	_, name, sess, err := connectNamed(ctx, "cancel", args, stderr)
 	if err != nil {
 		return err
 	}
