@@ -26,6 +26,7 @@ var commands = map[string]command{
 	"cancel": {"cancel a sweep (finished points stay)", runCancel},
 	"list":   {"list sweeps", runList},
 	"server": {"run the embedded Temporal server alone (127.0.0.1)", runServer},
+	"report": {"aggregate results into tables (CSV, Parquet) and summaries", runReport},
 }
 
 // Main runs the command line and returns the process exit code. Every error

@@ -1,0 +1,311 @@
+package report
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/bitsweep/bitsweep/results"
+	"github.com/bitsweep/bitsweep/storage"
+	"github.com/bitsweep/bitsweep/train"
+)
+
+// DefaultConcurrency is the number of parallel fetches when
+// Options.Concurrency is 0.
+const DefaultConcurrency = 32
+
+// Options select what Collect reads.
+type Options struct {
+	Sweeps      []string `json:"sweeps"`      // sweep names; empty = every point under points/ in the store
+	Concurrency int      `json:"concurrency"` // parallel fetches (default 32)
+	Verify      bool     `json:"verify"`      // also fetch every artifact and check it against result.json (slower)
+}
+
+// Kinds of Problem.
+const (
+	Missing         = "missing"          // a manifest lists the point, it has no result.json
+	Checksum        = "checksum"         // result.json or (Verify) an artifact does not match its checksum
+	Decode          = "decode"           // result.json is not a valid Record of the point
+	StaleVersion    = "stale-version"    // the result is from another trainer version
+	MissingArtifact = "missing-artifact" // (Verify) an artifact named in result.json is absent
+)
+
+// Problem is a point kept out of the rows, and why.
+type Problem struct {
+	PointID string `json:"point_id"`
+	Sweep   string `json:"sweep"` // as Row.Sweep
+	Kind    string `json:"kind"`
+	Detail  string `json:"detail"`
+}
+
+// Report is what Collect found.
+type Report struct {
+	Rows     []Row     // sorted by (Sweep, PointID)
+	Problems []Problem // sorted by (Sweep, PointID, Kind)
+	Groups   []Group   // in the order of their first row
+	Options  Options   // as given to Collect (Concurrency filled in)
+}
+
+// Collect reads the results: for named sweeps, the points listed in their
+// manifests (a listed point without result.json is a Problem of kind
+// "missing"); otherwise every result.json under points/. Listing and
+// fetching run concurrently, at most o.Concurrency fetches at a time.
+//
+// A result from another trainer version, a damaged result.json, a checksum
+// mismatch (and with o.Verify, a missing or damaged artifact) becomes a
+// Problem for that point and the point is not in Rows. Collect returns an
+// error only when the store itself cannot be read (a missing or unreadable
+// manifest, a failed listing, an error other than a missing or damaged
+// object).
+func Collect(ctx context.Context, st storage.Store, o Options) (*Report, error) {
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	type job struct{ id, sweep string }
+	type outcome struct {
+		row     *Row
+		problem *Problem
+		err     error
+	}
+	jobs := make(chan job)
+	outs := make(chan outcome)
+	var wg sync.WaitGroup
+	for range o.Concurrency {
+		wg.Go(func() {
+			for j := range jobs {
+				row, p, err := fetch(ctx, st, j.id, j.sweep, o.Verify)
+				select {
+				case outs <- outcome{row, p, err}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		})
+	}
+
+	// Produce the jobs while the workers fetch.
+	listErr := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		send := func(j job) error {
+			select {
+			case jobs <- j:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		listErr <- produce(ctx, st, o.Sweeps, func(id, sweep string) error { return send(job{id, sweep}) })
+	}()
+	go func() { wg.Wait(); close(outs) }()
+
+	r := &Report{Options: o}
+	var firstErr error
+	for out := range outs {
+		switch {
+		case out.err != nil:
+			if firstErr == nil {
+				firstErr = out.err
+				cancel()
+			}
+		case out.problem != nil:
+			r.Problems = append(r.Problems, *out.problem)
+		case out.row != nil:
+			r.Rows = append(r.Rows, *out.row)
+		}
+	}
+	if err := <-listErr; err != nil && firstErr == nil {
+		firstErr = err
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	sortReport(r)
+	r.Groups = GroupRows(r.Rows)
+	return r, nil
+}
+
+// produce calls fn once per point to fetch: the points of the sweeps'
+// manifests (each point once, with the names of all its sweeps), or every
+// result.json under points/.
+func produce(ctx context.Context, st storage.Store, sweeps []string, fn func(id, sweep string) error) error {
+	if len(sweeps) == 0 {
+		return st.List(ctx, "points/", func(oi storage.ObjectInfo) error {
+			if id, ok := resultID(oi.Key); ok {
+				return fn(id, "")
+			}
+			return nil
+		})
+	}
+	member := map[string][]string{} // point ID → sweeps
+	var order []string
+	seen := map[string]bool{}
+	for _, name := range sweeps {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		ids, err := ReadManifest(ctx, st, name)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if _, ok := member[id]; !ok {
+				order = append(order, id)
+			}
+			if s := member[id]; len(s) == 0 || s[len(s)-1] != name {
+				member[id] = append(s, name)
+			}
+		}
+	}
+	for _, id := range order {
+		s := member[id]
+		sort.Strings(s)
+		if err := fn(id, strings.Join(s, ";")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resultID returns the point ID of a key points/<id[:2]>/<id>/result.json.
+func resultID(key string) (string, bool) {
+	parts := strings.Split(key, "/")
+	if len(parts) != 4 || parts[0] != "points" || parts[3] != results.ResultFile {
+		return "", false
+	}
+	id := parts[2]
+	if results.PointKey(id, results.ResultFile) != key {
+		return "", false
+	}
+	return id, true
+}
+
+// ReadManifest returns the point IDs of a sweep's manifest
+// (sweeps/<name>/manifest.jsonl, one {"index":…,"id":…} a line), in order.
+func ReadManifest(ctx context.Context, st storage.Store, sweep string) ([]string, error) {
+	b, err := st.Get(ctx, results.SweepKey(sweep, "manifest.jsonl"))
+	if err != nil {
+		return nil, fmt.Errorf("manifest of sweep %s: %w", sweep, err)
+	}
+	var ids []string
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(nil, 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var p struct {
+			Index int    `json:"index"`
+			ID    string `json:"id"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
+			return nil, fmt.Errorf("manifest of sweep %s, line %d: %w", sweep, line, err)
+		}
+		if p.ID == "" {
+			return nil, fmt.Errorf("manifest of sweep %s, line %d: no point id", sweep, line)
+		}
+		ids = append(ids, p.ID)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("manifest of sweep %s: %w", sweep, err)
+	}
+	return ids, nil
+}
+
+// fetch reads one point's result and, with verify, its artifacts. It
+// returns the row, or the problem that keeps the point out, or an error when
+// the store could not be read.
+func fetch(ctx context.Context, st storage.Store, id, sweep string, verify bool) (*Row, *Problem, error) {
+	problem := func(kind string, err error) (*Row, *Problem, error) {
+		return nil, &Problem{PointID: id, Sweep: sweep, Kind: kind, Detail: err.Error()}, nil
+	}
+	key := results.PointKey(id, results.ResultFile)
+	b, err := st.Get(ctx, key)
+	switch {
+	case errors.Is(err, storage.ErrNotExist):
+		return problem(Missing, err)
+	case errors.Is(err, storage.ErrChecksum):
+		return problem(Checksum, err)
+	case err != nil:
+		return nil, nil, fmt.Errorf("point %s: %w", id, err)
+	}
+	var rec results.Record
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return problem(Decode, fmt.Errorf("decode %s: %w", key, err))
+	}
+	if rec.PointID != id {
+		return problem(Decode, fmt.Errorf("%s names point %q", key, rec.PointID))
+	}
+	if v := rec.Result.Version; v != train.Version {
+		return problem(StaleVersion, fmt.Errorf("trainer version %q, this is %q", v, train.Version))
+	}
+	if verify {
+		if err := verifyArtifacts(ctx, st, &rec); err != nil {
+			switch {
+			case errors.Is(err, storage.ErrNotExist):
+				return problem(MissingArtifact, err)
+			case errors.Is(err, storage.ErrChecksum):
+				return problem(Checksum, err)
+			}
+			return nil, nil, fmt.Errorf("point %s: %w", id, err)
+		}
+	}
+	row := newRow(&rec, sweep)
+	return &row, nil, nil
+}
+
+// verifyArtifacts is results.Verify in the order of the artifacts' names, so
+// that the problem reported is the same on every run.
+func verifyArtifacts(ctx context.Context, st storage.Store, rec *results.Record) error {
+	names := make([]string, 0, len(rec.Artifacts))
+	for name := range rec.Artifacts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		a := rec.Artifacts[name]
+		b, err := st.Get(ctx, a.Key)
+		if err != nil {
+			return fmt.Errorf("artifact %s: %w", name, err)
+		}
+		if got := storage.SHA256Hex(b); got != a.SHA256 {
+			return fmt.Errorf("artifact %s: %w: sha256 %s, result.json says %s", name, storage.ErrChecksum, got, a.SHA256)
+		}
+	}
+	return nil
+}
+
+// sortReport sorts the rows by (Sweep, PointID) and the problems by (Sweep,
+// PointID, Kind).
+func sortReport(r *Report) {
+	sort.Slice(r.Rows, func(i, j int) bool {
+		a, b := &r.Rows[i], &r.Rows[j]
+		if a.Sweep != b.Sweep {
+			return a.Sweep < b.Sweep
+		}
+		return a.PointID < b.PointID
+	})
+	sort.Slice(r.Problems, func(i, j int) bool {
+		a, b := &r.Problems[i], &r.Problems[j]
+		if a.Sweep != b.Sweep {
+			return a.Sweep < b.Sweep
+		}
+		if a.PointID != b.PointID {
+			return a.PointID < b.PointID
+		}
+		return a.Kind < b.Kind
+	})
+}
