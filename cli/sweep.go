@@ -271,12 +271,7 @@ func queryStatus(ctx context.Context, c client.Client, id, runID string) (workfl
 		}
 		var r workflows.ChunkResult
 		if cv.Get(&r) == nil {
-			p.Computed += r.Computed
-			p.Reused += r.Reused
-			p.Failed += r.Failed
-			p.Running += r.Running
-			p.Pending -= r.Computed + r.Reused + r.Failed
-			p.Failures = append(p.Failures, r.Failures...)
+			p.Add(r)
 		}
 	}
 	return p, nil

@@ -84,12 +84,7 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 					firstErr = fmt.Errorf("chunk [%d, %d): %w", ci.Lo, ci.Hi, err)
 				}
 				prog.ChunksDone++
-				prog.Computed += r.Computed
-				prog.Reused += r.Reused
-				prog.Excluded += r.Excluded
-				prog.Failed += r.Failed
-				prog.Pending -= r.Computed + r.Reused + r.Failed
-				prog.Failures = addFailures(prog.Failures, r.Failures...)
+				prog.Add(r)
 			})
 		}
 		if len(running) == 0 {

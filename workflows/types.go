@@ -77,6 +77,18 @@ type ChunkResult struct {
 	Failures []Failure `json:"failures,omitempty"`
 }
 
+// Add counts a chunk's points into the sweep's progress: a finished chunk
+// in the workflow, a running one in status queries.
+func (p *Progress) Add(r ChunkResult) {
+	p.Computed += r.Computed
+	p.Reused += r.Reused
+	p.Excluded += r.Excluded
+	p.Failed += r.Failed
+	p.Running += r.Running
+	p.Pending -= r.Computed + r.Reused + r.Failed
+	p.Failures = addFailures(p.Failures, r.Failures...)
+}
+
 func addFailures(dst []Failure, src ...Failure) []Failure {
 	dst = append(dst, src...)
 	if len(dst) > MaxFailuresKept {
