@@ -24,16 +24,7 @@ func BenchmarkBatch(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			dst := make([]float32, rows*d)
-			b.SetBytes(int64(4 * len(dst)))
-			var step int64
-			for b.Loop() {
-				src.Batch(1, step, dst)
-				step++
-			}
-			sec := b.Elapsed().Seconds()
-			b.ReportMetric(float64(b.N)*rows*d/sec, "floats/s")
-			b.ReportMetric(float64(b.N)*rows/sec, "samples/s")
+			benchBatch(b, src, rows, d)
 		})
 	}
 }
@@ -49,16 +40,22 @@ func BenchmarkImageBatch(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			dst := make([]float32, rows*d)
-			b.SetBytes(int64(4 * len(dst)))
-			var step int64
-			for b.Loop() {
-				src.Batch(1, step, dst)
-				step++
-			}
-			sec := b.Elapsed().Seconds()
-			b.ReportMetric(float64(b.N)*rows*d/sec, "floats/s")
-			b.ReportMetric(float64(b.N)*rows/sec, "samples/s")
+			benchBatch(b, src, rows, d)
 		})
 	}
+}
+
+// benchBatch times src.Batch on rows×d batches and reports floats/s and
+// samples/s.
+func benchBatch(b *testing.B, src Source, rows, d int) {
+	dst := make([]float32, rows*d)
+	b.SetBytes(int64(4 * len(dst)))
+	var step int64
+	for b.Loop() {
+		src.Batch(1, step, dst)
+		step++
+	}
+	sec := b.Elapsed().Seconds()
+	b.ReportMetric(float64(b.N*rows*d)/sec, "floats/s")
+	b.ReportMetric(float64(b.N*rows)/sec, "samples/s")
 }
