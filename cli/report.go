@@ -31,7 +31,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var sweeps stringList
 	store := fs.String("store", Env("BITSWEEP_STORE", "./bitsweep-results"), "result store, a directory or s3://bucket/prefix (BITSWEEP_STORE)")
 	fs.Var(&sweeps, "sweep", "sweep to report (repeatable; default: every point in the store)")
-	out := fs.String("out", "./bitsweep-report", "folder for results.csv, results.parquet, groups.csv, problems.csv, summary.json")
+	var heatmaps stringList
+	out := fs.String("out", "./bitsweep-report", "folder for the tables (results.csv, results.parquet, groups.csv, problems.csv, summary.json), the figures (PNG, SVG) and index.html")
+	fs.Var(&heatmaps, "heatmap", "point ID whose |B̃| is also drawn (repeatable)")
+	noFigures := fs.Bool("no-figures", false, "tables and index.html only")
+	repro := fs.Bool("reproduction", false, "also write REPRODUCTION.md: the paper's claims, measured vs predicted")
 	verify := fs.Bool("verify", false, "also fetch every artifact and check its checksum (slower)")
 	concurrency := fs.Int("concurrency", report.DefaultConcurrency, "parallel fetches from the store")
 	asJSON := fs.Bool("json", false, "print summary.json to stdout")
@@ -45,16 +49,22 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	r, err := report.Collect(ctx, st, report.Options{Sweeps: sweeps, Concurrency: *concurrency, Verify: *verify})
+	r, files, err := report.Generate(ctx, st, *out, report.GenerateOptions{
+		Options:  report.Options{Sweeps: sweeps, Concurrency: *concurrency, Verify: *verify},
+		Heatmaps: heatmaps, NoFigures: *noFigures, Reproduction: *repro,
+	})
 	if err != nil {
-		return fmt.Errorf("read %s: %w", st, err)
-	}
-	if err := r.Write(*out); err != nil {
+		if r == nil {
+			return fmt.Errorf("read %s: %w", st, err)
+		}
 		return err
+	}
+	for _, w := range r.Warnings {
+		fmt.Fprintf(stderr, "warning: %s\n", w)
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(r.Summary())
 	}
-	fmt.Fprintf(stdout, "%d points, %d problems → %s\n", len(r.Rows), len(r.Problems), *out)
+	fmt.Fprintf(stdout, "%d points, %d problems, %d figures → %s/%s\n", len(r.Rows), len(r.Problems), len(r.Figures), *out, files.Index)
 	return nil
 }

@@ -50,6 +50,10 @@ type Report struct {
 	Problems []Problem // sorted by (Sweep, PointID, Kind)
 	Groups   []Group   // in the order of their first row
 	Options  Options   // as given to Collect (Concurrency filled in)
+
+	// Filled by Generate.
+	Figures  []Figure // in drawing order
+	Warnings []string // figures left out, and why
 }
 
 // Collect reads the results: for named sweeps, the points listed in their

@@ -1,0 +1,83 @@
+package report
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bitsweep/bitsweep/theory"
+)
+
+func claim(cs []Claim, id string) Claim {
+	for _, c := range cs {
+		if c.ID == id {
+			return c
+		}
+	}
+	return Claim{}
+}
+
+// The verdicts follow the data: each claim is checked with data for which
+// it holds and data for which it does not.
+func TestClaims(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		groups []Group
+		id     string
+		want   string
+	}{
+		{"C1 no data", nil, "C1", "no data"},
+		{"C1 holds", []Group{
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1)+0.005, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.5, 1, theory.GaussLoss(1)-0.003, 0.01),
+		}, "C1", "**holds**"},
+		{"C1 fails", []Group{
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1)+0.05, 0.01),
+		}, "C1", "**does not hold**"},
+		{"C2 holds", []Group{
+			grp("c2", "sparse-rademacher", "linear", 0, 0.3, 1, 0.36, 0.05),
+			grp("c2", "sparse-rademacher", "linear", 0, 0.4, 1, 0.36, 0.06),
+			grp("c2", "sparse-rademacher", "linear", 0, 0.45, 1, 0.3, 0.9),
+			grp("c2", "sparse-rademacher", "linear", 0, 0.6, 1, 0.2, 0.95),
+		}, "C2", "between p = 0.4 and p = 0.45, bracketing p*"},
+		{"C2 late", []Group{
+			grp("c2", "sparse-rademacher", "linear", 0, 0.4, 1, 0.36, 0.05),
+			grp("c2", "sparse-rademacher", "linear", 0, 0.6, 1, 0.36, 0.06),
+			grp("c2", "sparse-rademacher", "linear", 0, 0.7, 1, 0.2, 0.95),
+		}, "C2", "does not hold as predicted"},
+		{"C2 no transition", []Group{
+			grp("c2", "sparse-rademacher", "linear", 0, 0.4, 1, 0.36, 0.05),
+			grp("c2", "sparse-rademacher", "linear", 0, 0.9, 1, 0.36, 0.06),
+		}, "C2", "crosses 0.5 0 times"},
+		{"C3 holds", []Group{
+			grp("c3", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1), 0.01),
+			grp("c3", "bernoulli-gaussian", "denoiser", 0, 0.1, 1, theory.DenoiserLoss(1, 0.1)+0.01, 0.01),
+		}, "C3", "below R_Gauss(r) in all 1 groups, and below the linear decoder trained alongside in 1 of 1"},
+		{"C3 partly", []Group{
+			grp("c3", "bernoulli-gaussian", "denoiser", 0, 0.1, 1, theory.DenoiserLoss(1, 0.1), 0.01),
+			grp("c3", "bernoulli-gaussian", "denoiser", 0, 0.5, 1, theory.GaussLoss(1)+0.01, 0.01),
+		}, "C3", "holds in 1 of 2 groups"},
+		{"C4 holds", []Group{
+			grp("c4", "bernoulli-gaussian", "multilayer", 1, 0.1, 1, 0.20, 0.01),
+			grp("c4", "bernoulli-gaussian", "multilayer", 2, 0.1, 1, 0.15, 0.01),
+			grp("c4", "bernoulli-gaussian", "multilayer", 3, 0.1, 1, 0.16, 0.01),
+		}, "C4", "L=1 (denoiser) 0.2000 → L=3 0.1600 (best at L=2)"},
+		{"C4 fails", []Group{
+			grp("c4", "bernoulli-gaussian", "multilayer", 1, 0.1, 1, 0.15, 0.01),
+			grp("c4", "bernoulli-gaussian", "multilayer", 2, 0.1, 1, 0.20, 0.01),
+		}, "C4", "holds in 0 of 1"},
+		{"C4 no baseline", []Group{
+			grp("c4", "bernoulli-gaussian", "multilayer", 2, 0.1, 1, 0.15, 0.01),
+		}, "C4", "no comparison"},
+		{"C5", []Group{
+			grp("c5", "idx:/x/train.gz", "linear", 0, 1, 0.5, 0.3, 0.01),
+			grp("c5", "idx:/x/train.gz", "denoiser", 0, 1, 0.5, 0.25, 0.01),
+			grp("c5", "idx:/x/train.gz", "multilayer", 3, 1, 0.5, 0.26, 0.01),
+		}, "C5", "denoiser beats the linear decoder in 1 of 1 settings; the multilayer decoder beats the denoiser in 0 of 1"},
+	} {
+		r := &Report{Groups: tc.groups}
+		c := claim(r.Claims(), tc.id)
+		if !strings.Contains(c.Verdict, tc.want) {
+			t.Errorf("%s: verdict %q, want it to contain %q", tc.name, c.Verdict, tc.want)
+		}
+	}
+}
