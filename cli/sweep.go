@@ -43,6 +43,7 @@ type sweepFlags struct {
 	window      int
 	chunk       int
 	recompute   bool
+	noReport    bool
 	asJSON      bool
 	trainer     string
 }
@@ -56,6 +57,7 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.window, "window", 0, "points training at once in the whole sweep (default: --concurrency in local mode, 4 otherwise)")
 	fs.IntVar(&f.chunk, "chunk", 0, fmt.Sprintf("points per chunk workflow (default %d, at most %d)", workflows.DefaultChunk, workflows.MaxChunk))
 	fs.BoolVar(&f.recompute, "recompute", false, "recompute points that already have results")
+	fs.BoolVar(&f.noReport, "no-report", false, "do not write the report (tables, figures, index.html) into sweeps/NAME/report/ at the end")
 	fs.BoolVar(&f.asJSON, "json", false, "machine-readable output")
 	fs.StringVar(&f.trainer, "trainer", Env("BITSWEEP_TRAINER", "real"), "local mode: real, or fake (no training: measures the orchestration overhead)")
 }
@@ -183,7 +185,7 @@ func launch(ctx context.Context, name string, args []string, stdout, stderr io.W
 // submit starts the sweep's workflow, or attaches to the running one (one
 // execution per sweep name), and follows it if asked.
 func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw []byte, specFile string, follow bool, stdout, stderr io.Writer) error {
-	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute}
+	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute, NoReport: f.noReport}
 	opts := client.StartWorkflowOptions{
 		ID:                       workflows.SweepID(name),
 		TaskQueue:                sess.queue,
@@ -224,6 +226,12 @@ func followRun(ctx context.Context, c client.Client, name string, run client.Wor
 				return fmt.Errorf("stopped following sweep %s (it goes on; run the same command to resume): %w", name, ctx.Err())
 			}
 			sum := map[string]any{"sweep": name, "points": final.Points, "computed": final.Computed, "reused": final.Reused, "failed": final.Failed, "state": final.State}
+			if final.Report != nil {
+				sum["report"] = final.Report.Prefix
+			}
+			if final.ReportError != "" {
+				sum["report_error"] = final.ReportError
+			}
 			if asJSON {
 				json.NewEncoder(stdout).Encode(sum)
 			} else {
@@ -236,6 +244,12 @@ func followRun(ctx context.Context, c client.Client, name string, run client.Wor
 				fmt.Fprintln(stdout, string(b))
 				for _, fl := range final.Failures {
 					fmt.Fprintf(stderr, "failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
+				}
+				if final.Report != nil {
+					fmt.Fprintf(stderr, "report: %s (index.html, tables, figures) in the store\n", final.Report.Prefix)
+				}
+				if final.ReportError != "" {
+					fmt.Fprintf(stderr, "report not written (starter report makes it): %s\n", oneLine(final.ReportError))
 				}
 			}
 			if err != nil {
@@ -329,6 +343,12 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		p.Points, p.Computed, p.Reused, p.Failed, p.Running, max(0, p.Pending-p.Running))
 	for _, fl := range p.Failures {
 		fmt.Fprintf(stdout, "  failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
+	}
+	if p.Report != nil {
+		fmt.Fprintf(stdout, "  report: %s (%d points, %d figures)\n", p.Report.Prefix, p.Report.Points, p.Report.Figures)
+	}
+	if p.ReportError != "" {
+		fmt.Fprintf(stdout, "  report not written: %s\n", oneLine(p.ReportError))
 	}
 	return nil
 }

@@ -40,6 +40,21 @@ var planOptions = workflow.ActivityOptions{
 	},
 }
 
+// reportOptions are the activity options of ReportSweep: reading every
+// result of a large sweep and drawing its figures takes minutes; a few
+// attempts, then the sweep finishes without a report (it can be made with
+// starter report).
+var reportOptions = workflow.ActivityOptions{
+	StartToCloseTimeout: 2 * time.Hour,
+	HeartbeatTimeout:    time.Minute,
+	RetryPolicy: &temporal.RetryPolicy{
+		InitialInterval:    5 * time.Second,
+		BackoffCoefficient: 2,
+		MaximumInterval:    time.Minute,
+		MaximumAttempts:    3,
+	},
+}
+
 // ChunkWorkflow trains the points of one chunk that have no result, at most
 // in.Window at a time, and returns the counts.
 func ChunkWorkflow(ctx workflow.Context, in ChunkInput) (ChunkResult, error) {

@@ -105,6 +105,27 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 		next.Progress = &prog
 		return prog, workflow.NewContinueAsNewError(ctx, SweepWorkflow, next)
 	}
+	// The report at the end (version 1; histories recorded before it
+	// replay without the activity).
+	if v := workflow.GetVersion(ctx, reportChange, workflow.DefaultVersion, 1); v >= 1 && !in.NoReport {
+		prog.State = "reporting"
+		var rs activities.ReportSummary
+		rctx := workflow.WithActivityOptions(ctx, reportOptions)
+		err := workflow.ExecuteActivity(rctx, a.ReportSweep, activities.ReportInput{Sweep: in.Name}).Get(ctx, &rs)
+		if ctx.Err() != nil {
+			prog.State = "cancelled"
+			return prog, temporal.NewCanceledError(prog)
+		}
+		if err != nil {
+			// The results are complete; only the report is missing.
+			prog.ReportError = err.Error()
+		} else {
+			prog.Report = &rs
+		}
+	}
 	prog.State = "done"
 	return prog, nil
 }
+
+// reportChange is the GetVersion change ID of the report activity.
+const reportChange = "report-at-end"

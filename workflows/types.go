@@ -1,5 +1,7 @@
 package workflows
 
+import "github.com/bitsweep/bitsweep/activities"
+
 // TaskQueue is the default task queue of bitsweep's workers.
 const TaskQueue = "bitsweep"
 
@@ -25,6 +27,8 @@ type SweepInput struct {
 	Window    int    `json:"window,omitempty"`     // points training at once in the sweep (default DefaultWindow)
 	ChunkSize int    `json:"chunk_size,omitempty"` // points per child workflow (default DefaultChunk, at most MaxChunk)
 	Recompute bool   `json:"recompute,omitempty"`
+	// NoReport skips the report activity at the end of the sweep.
+	NoReport bool `json:"no_report,omitempty"`
 
 	// Carried across continue-as-new.
 	NextChunk int       `json:"next_chunk,omitempty"`
@@ -33,7 +37,7 @@ type SweepInput struct {
 
 // Progress is the answer of the progress query and the sweep's result.
 type Progress struct {
-	State      string    `json:"state"` // preparing, running, done, cancelled
+	State      string    `json:"state"` // preparing, running, reporting, done, cancelled
 	Total      int       `json:"total"` // grid combinations × seeds
 	Points     int       `json:"points"`
 	Excluded   int       `json:"excluded"`
@@ -46,6 +50,10 @@ type Progress struct {
 	ChunksDone int       `json:"chunks_done"`
 	Children   []string  `json:"children,omitempty"` // running chunk workflows
 	Failures   []Failure `json:"failures,omitempty"` // the last MaxFailuresKept
+	// The report written at the end (activities.ReportSweep) into
+	// sweeps/<name>/report/, or why it could not be made.
+	Report      *activities.ReportSummary `json:"report,omitempty"`
+	ReportError string                    `json:"report_error,omitempty"`
 }
 
 // Failure is one point that could not be trained.

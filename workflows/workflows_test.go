@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -26,6 +28,9 @@ type fakeSweep struct {
 	excluded map[int]bool
 	failing  map[int]bool
 	trained  map[string]int // point ID → times trained
+
+	reportErr error // returned by ReportSweep
+	reports   []int // points trained when each ReportSweep ran
 
 	mu               sync.Mutex
 	running, maxRuns int
@@ -76,6 +81,19 @@ func (f *fakeSweep) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 			return activities.PointSummary{}, temporal.NewNonRetryableApplicationError("bad config", activities.ErrInvalidConfig, nil)
 		}
 		return activities.PointSummary{PointID: in.PointID, Loss: 0.5}, nil
+	})
+	env.OnActivity(a.ReportSweep, mockCtx, mockAny).Return(func(_ context.Context, in activities.ReportInput) (activities.ReportSummary, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		n := 0
+		for _, k := range f.trained {
+			n += k
+		}
+		f.reports = append(f.reports, n)
+		if f.reportErr != nil {
+			return activities.ReportSummary{}, f.reportErr
+		}
+		return activities.ReportSummary{Prefix: "sweeps/" + in.Sweep + "/report/", Points: n}, nil
 	})
 	return env
 }
@@ -156,6 +174,52 @@ func TestSweepContinuesAsNew(t *testing.T) {
 		t.Errorf("final progress %+v", p)
 	}
 	env2.AssertNotCalled(t, "PrepareSweep", mockAny, mockAny)
+	// One report, by the last run (which trained the last 10 points; each
+	// env counts its own).
+	if !slices.Equal(f.reports, []int{10}) {
+		t.Errorf("reports after %v points, want one, by the last run after its 10", f.reports)
+	}
+}
+
+// TestSweepReport checks the report activity at the end of a sweep: once,
+// after every point; skipped with NoReport; a failed report leaves the
+// sweep done with the error recorded.
+func TestSweepReport(t *testing.T) {
+	f := &fakeSweep{total: 12}
+	env := f.env(t)
+	env.ExecuteWorkflow(SweepWorkflow, SweepInput{Name: "t", Window: 3, ChunkSize: 5})
+	var p Progress
+	if err := env.GetWorkflowResult(&p); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(f.reports, []int{12}) {
+		t.Errorf("reports after %v points, want one after 12", f.reports)
+	}
+	if p.State != "done" || p.Report == nil || p.Report.Prefix != "sweeps/t/report/" || p.ReportError != "" {
+		t.Errorf("progress %+v (report %+v)", p, p.Report)
+	}
+
+	f = &fakeSweep{total: 3}
+	env = f.env(t)
+	p = Progress{}
+	env.ExecuteWorkflow(SweepWorkflow, SweepInput{Name: "t", NoReport: true})
+	if err := env.GetWorkflowResult(&p); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.reports) != 0 || p.Report != nil {
+		t.Errorf("NoReport: reports %v, progress report %+v", f.reports, p.Report)
+	}
+
+	f = &fakeSweep{total: 3, reportErr: temporal.NewNonRetryableApplicationError("disk full", "test", nil)}
+	env = f.env(t)
+	p = Progress{}
+	env.ExecuteWorkflow(SweepWorkflow, SweepInput{Name: "t"})
+	if err := env.GetWorkflowResult(&p); err != nil {
+		t.Fatal(err)
+	}
+	if p.State != "done" || p.Computed != 3 || p.Report != nil || !strings.Contains(p.ReportError, "disk full") {
+		t.Errorf("failed report: progress %+v", p)
+	}
 }
 
 // TestChunkWindow checks the sliding window: never more than Window points
