@@ -138,5 +138,18 @@ seeds: 2
 	if len(workers) != 2 {
 		t.Errorf("results written by %d workers (%v), want both", len(workers), workers)
 	}
+	// The report activity wrote the report next to the sweep in the bucket.
+	csv, err := st.Get(ctx, results.SweepKey("twoworkers", "report/results.csv"))
+	if err != nil {
+		t.Fatalf("report: %v", err)
+	}
+	if n := strings.Count(string(csv), "\n"); n != 17 {
+		t.Errorf("report results.csv has %d lines, want a header and 16 rows", n)
+	}
+	for _, name := range []string{"index.html", "summary.json", "REPRODUCTION.md"} {
+		if _, err := st.Stat(ctx, results.SweepKey("twoworkers", "report/"+name)); err != nil {
+			t.Errorf("report %s: %v", name, err)
+		}
+	}
 	_, _ = w1, w2
 }

@@ -45,7 +45,7 @@ grid:
 `)
 	start(t, append(env, "BITSWEEP_TRAINER=fake"), "worker", "--concurrency", "64")
 	t0 := time.Now()
-	run := start(t, env, "starter", "run", spec, "--window", "64", "--chunk", "1000")
+	run := start(t, env, "starter", "run", spec, "--window", "64", "--chunk", "1000", "--no-report")
 	if err := run.wait(t, 30*time.Minute); err != nil {
 		t.Fatalf("run: %v", err)
 	}
