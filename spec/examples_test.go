@@ -18,9 +18,9 @@ func TestExampleSpecs(t *testing.T) {
 		"quickstart.yaml":       24,
 		"c1-gaussian-loss.yaml": 120,
 		"c2-transition.yaml":    54,
-		"c3-denoiser.yaml":      160,
+		"c3-denoiser.yaml":      80,
 		"c4-depth.yaml":         16,
-		"c5-images.yaml":        24,
+		"c5-images.yaml":        12,
 	}
 	seen := 0
 	for _, f := range files {
