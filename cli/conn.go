@@ -39,6 +39,7 @@ type Conn struct {
 	Address   string
 	Namespace string
 	TaskQueue string
+	TLS       TLS
 }
 
 // Flags registers the connection flags on fs.
@@ -46,6 +47,7 @@ func (c *Conn) Flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Address, "address", os.Getenv("TEMPORAL_ADDRESS"), "Temporal frontend host:port (TEMPORAL_ADDRESS); empty: local mode with an embedded server")
 	fs.StringVar(&c.Namespace, "namespace", Env("TEMPORAL_NAMESPACE", "default"), "Temporal namespace (TEMPORAL_NAMESPACE)")
 	fs.StringVar(&c.TaskQueue, "task-queue", Env("BITSWEEP_TASK_QUEUE", workflows.TaskQueue), "task queue of the workers (BITSWEEP_TASK_QUEUE)")
+	c.TLS.Flags(fs)
 }
 
 // Dial connects to Temporal, logging through l at WARN and above.
@@ -53,11 +55,15 @@ func (c Conn) Dial(l *slog.Logger) (client.Client, error) {
 	if c.Address == "" {
 		return nil, usageError{fmt.Errorf("no Temporal address: set --address or TEMPORAL_ADDRESS")}
 	}
-	cl, err := client.Dial(client.Options{
+	o := client.Options{
 		HostPort:  c.Address,
 		Namespace: c.Namespace,
 		Logger:    tlog.NewStructuredLogger(l),
-	})
+	}
+	if err := c.TLS.apply(&o); err != nil {
+		return nil, usageError{fmt.Errorf("temporal: %w", err)}
+	}
+	cl, err := client.Dial(o)
 	if err != nil {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w", c.Address, err)
 	}
