@@ -1,5 +1,5 @@
 // Package report aggregates the results of sweep points in a store into
-// tables and summaries.
+// tables, figures and a reproduction report.
 //
 // [Collect] reads result.json of every point of the named sweeps (from their
 // manifests, sweeps/<name>/manifest.jsonl), or of every point under points/
@@ -18,4 +18,14 @@
 // The writers produce CSV ([WriteCSV], [WriteGroupsCSV], [WriteProblemsCSV])
 // and Parquet ([WriteParquet]) with the same columns; [Report.Write] writes
 // them all, plus summary.json, into one directory.
+//
+// Figures are data first: [Figures] turns the groups into [Figure] values
+// (measured series with standard errors, dense theory curves computed by
+// theory.Predict, marks such as the critical sparsity), [Heatmap] and
+// [Curves] read a point's B.npy and curve.csv; tests check these values.
+// [Figure.Render] then draws PNG and SVG with gonum/plot. [Report.HTML] is
+// an index.html that reads offline, [Report.Claims] and
+// [Report.Reproduction] evaluate the paper's claims C1–C5 with a verdict
+// each, and [Generate] writes everything into one folder. The report
+// activity (activities.ReportSweep) runs Generate at the end of a sweep.
 package report
