@@ -1,10 +1,14 @@
 package activities
 
 import (
+	"errors"
+
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/bitsweep/bitsweep/storage"
+	"go.temporal.io/sdk/activity"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -75,6 +79,10 @@ type PlanInput struct {
 	Lo        int    `json:"lo"`
 	Hi        int    `json:"hi"`
 	Recompute bool   `json:"recompute,omitempty"`
+	// Verify checks the artifacts of every finished point against the
+	// checksums in its result.json; a damaged point is planned again with
+	// Repair set.
+	Verify bool `json:"verify,omitempty"`
 }
 
 // PlannedPoint is a point that needs training.
@@ -82,6 +90,9 @@ type PlannedPoint struct {
 	Index  int          `json:"index"`
 	ID     string       `json:"id"`
 	Config train.Config `json:"config"`
+	// Repair says why a point with a result is planned again (Verify found
+	// it damaged); TrainPoint must then replace the old result.
+	Repair string `json:"repair,omitempty"`
 }
 
 // ChunkPlan is the result of PlanChunk.
@@ -110,19 +121,45 @@ func (a *Activities) PlanChunk(ctx context.Context, in PlanInput) (ChunkPlan, er
 			plan.Excluded++
 			continue
 		}
+		pp := PlannedPoint{Index: p.Index, ID: p.ID, Config: p.Config}
 		if !in.Recompute {
 			done, err := results.Exists(ctx, a.Store, p.ID)
 			if err != nil {
 				return ChunkPlan{}, err
 			}
-			if done {
+			if done && in.Verify {
+				pp.Repair, err = damage(ctx, a.Store, p.ID)
+				if err != nil {
+					return ChunkPlan{}, err
+				}
+			}
+			if done && pp.Repair == "" {
 				plan.Reused++
 				continue
 			}
+			if pp.Repair != "" {
+				activity.GetLogger(ctx).Warn("damaged result; recomputing", "point", p.ID, "damage", pp.Repair)
+			}
 		}
-		plan.Train = append(plan.Train, PlannedPoint{Index: p.Index, ID: p.ID, Config: p.Config})
+		plan.Train = append(plan.Train, pp)
 	}
 	return plan, nil
+}
+
+// damage checks a finished point's result.json and artifacts; it returns
+// what is wrong ("" if nothing), or an error when the store cannot be read.
+func damage(ctx context.Context, st storage.Store, id string) (string, error) {
+	rec, err := results.Load(ctx, st, id)
+	if err == nil {
+		err = results.Verify(ctx, st, rec)
+	}
+	switch {
+	case err == nil:
+		return "", nil
+	case errors.Is(err, storage.ErrChecksum), errors.Is(err, storage.ErrNotExist), errors.Is(err, results.ErrDecode):
+		return err.Error(), nil
+	}
+	return "", fmt.Errorf("verify point %s: %w", id, err)
 }
 
 // parseSpec parses a submitted spec; file (if set) is where it was read

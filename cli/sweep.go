@@ -44,6 +44,7 @@ type sweepFlags struct {
 	chunk       int
 	recompute   bool
 	noReport    bool
+	verify      bool
 	asJSON      bool
 	trainer     string
 }
@@ -57,6 +58,7 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.window, "window", 0, "points training at once in the whole sweep (default: --concurrency in local mode, 4 otherwise)")
 	fs.IntVar(&f.chunk, "chunk", 0, fmt.Sprintf("points per chunk workflow (default %d, at most %d)", workflows.DefaultChunk, workflows.MaxChunk))
 	fs.BoolVar(&f.recompute, "recompute", false, "recompute points that already have results")
+	fs.BoolVar(&f.verify, "verify", false, "check the stored artifacts of finished points against their checksums and recompute damaged points (default true for resume)")
 	fs.BoolVar(&f.noReport, "no-report", false, "do not write the report (tables, figures, index.html) into sweeps/NAME/report/ at the end")
 	fs.BoolVar(&f.asJSON, "json", false, "machine-readable output")
 	fs.StringVar(&f.trainer, "trainer", Env("BITSWEEP_TRAINER", "real"), "local mode: real, or fake (no training: measures the orchestration overhead)")
@@ -185,7 +187,7 @@ func launch(ctx context.Context, name string, args []string, stdout, stderr io.W
 // submit starts the sweep's workflow, or attaches to the running one (one
 // execution per sweep name), and follows it if asked.
 func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw []byte, specFile string, follow bool, stdout, stderr io.Writer) error {
-	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute, NoReport: f.noReport}
+	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute, Verify: f.verify, NoReport: f.noReport}
 	opts := client.StartWorkflowOptions{
 		ID:                       workflows.SweepID(name),
 		TaskQueue:                sess.queue,
@@ -225,7 +227,7 @@ func followRun(ctx context.Context, c client.Client, name string, run client.Wor
 			if err != nil && ctx.Err() != nil {
 				return fmt.Errorf("stopped following sweep %s (it goes on; run the same command to resume): %w", name, ctx.Err())
 			}
-			sum := map[string]any{"sweep": name, "points": final.Points, "computed": final.Computed, "reused": final.Reused, "failed": final.Failed, "state": final.State}
+			sum := map[string]any{"sweep": name, "points": final.Points, "computed": final.Computed, "reused": final.Reused, "failed": final.Failed, "repaired": final.Repaired, "state": final.State}
 			if final.Report != nil {
 				sum["report"] = final.Report.Prefix
 			}
@@ -240,7 +242,8 @@ func followRun(ctx context.Context, c client.Client, name string, run client.Wor
 					Computed int `json:"computed"`
 					Reused   int `json:"reused"`
 					Failed   int `json:"failed"`
-				}{final.Points, final.Computed, final.Reused, final.Failed})
+					Repaired int `json:"repaired,omitempty"`
+				}{final.Points, final.Computed, final.Reused, final.Failed, final.Repaired})
 				fmt.Fprintln(stdout, string(b))
 				for _, fl := range final.Failures {
 					fmt.Fprintf(stderr, "failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
@@ -357,6 +360,7 @@ func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var f sweepFlags
 	fs := newFlags("resume", stderr)
 	f.register(fs)
+	fs.Set("verify", "true") // resume checks what is stored; --verify=false skips it
 	detach := fs.Bool("detach", false, "start and return (cluster mode)")
 	if err := parseWithArg(fs, args, stderr, "NAME"); err != nil {
 		return err

@@ -30,9 +30,14 @@ type Record struct {
 	Finished  time.Time           `json:"finished"`
 }
 
+// ErrDecode is wrapped by Load's error when result.json is readable but not
+// a Record of the point.
+var ErrDecode = errors.New("invalid result.json")
+
 // Load reads and decodes the Record of a point. It returns an error wrapping
 // storage.ErrNotExist if the point has no result, storage.ErrChecksum if
-// result.json is damaged.
+// result.json is damaged, ErrDecode if it does not decode to a Record of
+// the point.
 func Load(ctx context.Context, st storage.Store, id string) (*Record, error) {
 	b, err := st.Get(ctx, PointKey(id, ResultFile))
 	if err != nil {
@@ -40,10 +45,10 @@ func Load(ctx context.Context, st storage.Store, id string) (*Record, error) {
 	}
 	var r Record
 	if err := json.Unmarshal(b, &r); err != nil {
-		return nil, fmt.Errorf("decode result of point %s: %w", id, err)
+		return nil, fmt.Errorf("decode result of point %s: %w: %w", id, ErrDecode, err)
 	}
 	if r.PointID != id {
-		return nil, fmt.Errorf("result of point %s names point %q", id, r.PointID)
+		return nil, fmt.Errorf("result of point %s: %w: it names point %q", id, ErrDecode, r.PointID)
 	}
 	return &r, nil
 }

@@ -65,12 +65,17 @@ func ChunkWorkflow(ctx workflow.Context, in ChunkInput) (ChunkResult, error) {
 	var plan activities.ChunkPlan
 	pctx := workflow.WithActivityOptions(ctx, planOptions)
 	err := workflow.ExecuteActivity(pctx, a.PlanChunk, activities.PlanInput{
-		Sweep: in.Sweep, Spec: in.Spec, SpecFile: in.SpecFile, Lo: in.Lo, Hi: in.Hi, Recompute: in.Recompute,
+		Sweep: in.Sweep, Spec: in.Spec, SpecFile: in.SpecFile, Lo: in.Lo, Hi: in.Hi, Recompute: in.Recompute, Verify: in.Verify,
 	}).Get(ctx, &plan)
 	if err != nil {
 		return res, err
 	}
 	res.Planned, res.Reused, res.Excluded = len(plan.Train), plan.Reused, plan.Excluded
+	for _, p := range plan.Train {
+		if p.Repair != "" {
+			res.Repaired++
+		}
+	}
 
 	window := max(1, in.Window)
 	tctx := workflow.WithActivityOptions(ctx, trainOptions)
@@ -81,7 +86,7 @@ func ChunkWorkflow(ctx workflow.Context, in ChunkInput) (ChunkResult, error) {
 		next++
 		res.Running++
 		f := workflow.ExecuteActivity(tctx, a.TrainPoint, activities.TrainPointInput{
-			Sweep: in.Sweep, PointID: p.ID, Config: p.Config, Recompute: in.Recompute,
+			Sweep: in.Sweep, PointID: p.ID, Config: p.Config, Recompute: in.Recompute || p.Repair != "",
 		})
 		sel.AddFuture(f, func(f workflow.Future) {
 			res.Running--

@@ -27,6 +27,9 @@ type SweepInput struct {
 	Window    int    `json:"window,omitempty"`     // points training at once in the sweep (default DefaultWindow)
 	ChunkSize int    `json:"chunk_size,omitempty"` // points per child workflow (default DefaultChunk, at most MaxChunk)
 	Recompute bool   `json:"recompute,omitempty"`
+	// Verify checks the stored artifacts of finished points and recomputes
+	// damaged ones (resume does by default).
+	Verify bool `json:"verify,omitempty"`
 	// NoReport skips the report activity at the end of the sweep.
 	NoReport bool `json:"no_report,omitempty"`
 
@@ -44,6 +47,7 @@ type Progress struct {
 	Computed   int       `json:"computed"`
 	Reused     int       `json:"reused"`
 	Failed     int       `json:"failed"`
+	Repaired   int       `json:"repaired,omitempty"` // damaged results found by Verify and recomputed
 	Running    int       `json:"running"` // points training now (status adds the children's)
 	Pending    int       `json:"pending"` // points not finished yet
 	Chunks     int       `json:"chunks"`
@@ -72,6 +76,7 @@ type ChunkInput struct {
 	Hi        int    `json:"hi"`
 	Window    int    `json:"window"`
 	Recompute bool   `json:"recompute,omitempty"`
+	Verify    bool   `json:"verify,omitempty"`
 }
 
 // ChunkResult is the result (and the progress query answer) of ChunkWorkflow.
@@ -82,6 +87,7 @@ type ChunkResult struct {
 	Excluded int       `json:"excluded"`
 	Failed   int       `json:"failed"`
 	Running  int       `json:"running"`
+	Repaired int       `json:"repaired,omitempty"` // planned again because their stored result was damaged
 	Failures []Failure `json:"failures,omitempty"`
 }
 
@@ -92,6 +98,7 @@ func (p *Progress) Add(r ChunkResult) {
 	p.Reused += r.Reused
 	p.Excluded += r.Excluded
 	p.Failed += r.Failed
+	p.Repaired += r.Repaired
 	p.Running += r.Running
 	p.Pending -= r.Computed + r.Reused + r.Failed
 	p.Failures = addFailures(p.Failures, r.Failures...)
