@@ -41,10 +41,12 @@
 // An explicit 0 or "" for a parameter that Defaults fills in is refused,
 // because Defaults would silently replace it: leave the key out instead.
 //
-// Image sources, idx:PATH and cifar10:PATH, must name a file or directory
-// that exists and can be opened. A relative PATH is relative to the spec
-// file's directory; the points hold the absolute path. Points, and their
-// IDs (see PointID), identify image data by that path string.
+// Image sources, idx:PATH and cifar10:PATH, must name a regular file or a
+// directory that exists and can be opened (not a FIFO, which would block,
+// or a device), with a PATH of at most 4,096 bytes. A relative PATH is
+// relative to the spec file's directory; the points hold the absolute path.
+// Points, and their IDs (see PointID), identify image data by that path
+// string.
 //
 // # Ranges
 //

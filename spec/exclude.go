@@ -43,7 +43,7 @@ func (p *parser) parseExclude() {
 		var terms exclusion
 		good := true
 		for _, f := range p.pairs(e, path) {
-			fpath := path + "." + f.name
+			fpath := path + "." + f.show
 			k, isAxis := p.axisK[f.name]
 			if !isAxis {
 				good = false

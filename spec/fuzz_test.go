@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"os"
 	"testing"
 	"time"
 )
@@ -20,6 +21,13 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("- [[[[[[[[]]]]]]]]\n"))
 	f.Add([]byte("name: t\ngrid: [sparsity\n"))
 	f.Add([]byte{})
+	// The malformed corpus, but for its largest files (which would slow
+	// the fuzzer down and are tested by TestMalformedCorpus).
+	for _, path := range malformedFiles(f) {
+		if b, err := os.ReadFile(path); err == nil && len(b) <= 16<<10 {
+			f.Add(b)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var s *Spec
 		var err error

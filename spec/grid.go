@@ -87,6 +87,7 @@ func (p *parser) listAxis(a *axisSrc, seq *yaml.Node) {
 		return
 	}
 	seen := map[any]*yaml.Node{}
+	read := map[*yaml.Node]bool{} // items read, to spot aliases of one
 	for j, it := range seq.Content {
 		n := deref(it)
 		ipath := fmt.Sprintf("%s[%d]", path, j)
@@ -98,6 +99,13 @@ func (p *parser) listAxis(a *axisSrc, seq *yaml.Node) {
 			p.errorAt(n, ipath, "", "must be "+a.p.kind.String()+", not "+describe(n)+" (an axis is a flat list of values)")
 			continue
 		}
+		if read[n] {
+			// An alias of an earlier item: the same value again, known
+			// without decoding (or hashing) it again.
+			p.errorAt(n, ipath, text(n), fmt.Sprintf("duplicate value (also at line %d)", n.Line))
+			continue
+		}
+		read[n] = true
 		v, ok := p.value(a.p, n, ipath)
 		if !ok {
 			continue
@@ -124,7 +132,7 @@ func (p *parser) rangeAxis(a *axisSrc, m *yaml.Node) {
 	nodes := map[string]*yaml.Node{}
 	ok := true
 	for _, f := range p.pairs(m, path) {
-		fpath := path + "." + f.name
+		fpath := path + "." + f.show
 		var k kind
 		switch f.name {
 		case "from", "to", "step":

@@ -59,5 +59,9 @@ func describeRune(r rune) string {
 	if r < 0x20 || r == 0x7f {
 		return fmt.Sprintf("the control character %U", r)
 	}
+	if r > 0x7f {
+		// With its code point: a Cyrillic 'а' looks just like a Latin 'a'.
+		return fmt.Sprintf("%q (%U)", r, r)
+	}
 	return fmt.Sprintf("%q", r)
 }

@@ -19,7 +19,8 @@ var topKeys = []string{"name", "description", "fixed", "grid", "seeds", "exclude
 
 // pair is one key: value entry of a mapping, aliases resolved.
 type pair struct {
-	name     string
+	name     string // the key as written
+	show     string // the key as shown in paths (see keyName)
 	key, val *yaml.Node
 }
 
@@ -41,6 +42,20 @@ type parser struct {
 	// broken holds parameters whose value was already reported bad and
 	// left out: Validate's complaints about them are not repeated.
 	broken map[string]bool
+	// values memoizes value by node and parameter: an alias repeats a node
+	// many times (a 500 kB scalar aliased in every item of an axis), and it
+	// is decoded and checked once.
+	values map[valueKey]valueMemo
+}
+
+type valueKey struct {
+	n   *yaml.Node
+	prm *param
+}
+
+type valueMemo struct {
+	v   any
+	msg string
 }
 
 func newParser(data []byte, filename string) *parser {
@@ -48,7 +63,8 @@ func newParser(data []byte, filename string) *parser {
 		file: filename, dir: filepath.Dir(filename), data: data,
 		top: map[string]pair{}, fixed: map[string]pair{}, grid: map[string]pair{},
 		axisK: map[string]int{}, broken: map[string]bool{},
-		spec: &Spec{},
+		values: map[valueKey]valueMemo{},
+		spec:   &Spec{},
 	}
 }
 
@@ -201,11 +217,15 @@ func (p *parser) pairs(m *yaml.Node, prefix string) []pair {
 			p.errorAt(m.Content[i], prefix, "", "keys must be plain names, not "+describe(k))
 			continue
 		}
-		name := k.Value
-		if len(name) > 64 {
-			name = name[:64] + "…"
+		name, show := k.Value, keyName(k.Value)
+		path := joinPath(prefix, show)
+		if len(name) > maxKeyLen {
+			// No key is anywhere near this long; refusing it here keeps a
+			// huge key (perhaps one node aliased many times) from being
+			// hashed and compared over and over below.
+			p.errorAt(k, path, "", fmt.Sprintf("unknown key (%d bytes long)", len(name)))
+			continue
 		}
-		path := joinPath(prefix, name)
 		if k.ShortTag() == "!!merge" {
 			p.errorAt(k, path, "", "merge keys (<<) are not supported: write the keys out")
 			continue
@@ -219,7 +239,7 @@ func (p *parser) pairs(m *yaml.Node, prefix string) []pair {
 			p.errorAt(m.Content[i+1], path, "", "alias chain too long or dangling")
 			continue
 		}
-		out = append(out, pair{name: name, key: k, val: v})
+		out = append(out, pair{name: name, show: show, key: k, val: v})
 	}
 	return out
 }
@@ -248,7 +268,7 @@ func (p *parser) parseTop() {
 		} else {
 			msg += " (the keys are " + strings.Join(topKeys, ", ") + ")"
 		}
-		p.errorAt(kv.key, kv.name, "", msg)
+		p.errorAt(kv.key, kv.show, "", msg)
 	}
 }
 
@@ -286,7 +306,7 @@ func (p *parser) parseDescription() {
 // paramKey returns the parameter named by the key of kv, or reports why it
 // is not one. section is "fixed" or "grid".
 func (p *parser) paramKey(kv pair, section string) *param {
-	path := section + "." + kv.name
+	path := section + "." + kv.show
 	if prm, ok := paramByName[kv.name]; ok {
 		return prm
 	}
@@ -310,14 +330,23 @@ func (p *parser) paramKey(kv pair, section string) *param {
 // checked of one value alone: its type, finiteness, an explicit zero that
 // Defaults would silently replace, and image-source paths (resolved to
 // absolute paths). It reports problems at path and returns ok = false.
+//
+// The result for a node is computed once (see parser.values); each call
+// reports its problem at its own path.
 func (p *parser) value(prm *param, n *yaml.Node, path string) (any, bool) {
-	v, msg := decodeScalar(n, prm.kind)
-	if msg == "" {
-		msg = zeroMsg(prm, v)
+	key := valueKey{n, prm}
+	m, seen := p.values[key]
+	if !seen {
+		m.v, m.msg = decodeScalar(n, prm.kind)
+		if m.msg == "" {
+			m.msg = zeroMsg(prm, m.v)
+		}
+		if m.msg == "" && prm.name == "source" {
+			m.v, m.msg = p.checkSource(m.v.(string))
+		}
+		p.values[key] = m
 	}
-	if msg == "" && prm.name == "source" {
-		v, msg = p.checkSource(v.(string))
-	}
+	v, msg := m.v, m.msg
 	if msg != "" {
 		p.errorAt(n, path, text(n), msg)
 		return nil, false

@@ -179,6 +179,7 @@ func forEachCombo(lens []int, excl []exclusion, fn func(c int, idx []int) bool) 
 	for _, l := range lens {
 		n *= l
 	}
+	x := newExclIndex(lens, excl)
 	idx := make([]int, len(lens))
 	for c := range n {
 		if c > 0 { // advance the odometer
@@ -190,7 +191,7 @@ func forEachCombo(lens []int, excl []exclusion, fn func(c int, idx []int) bool) 
 				idx[k] = 0
 			}
 		}
-		if matches(excl, idx) {
+		if x.matches(idx) {
 			continue
 		}
 		if !fn(c, idx) {
@@ -209,6 +210,62 @@ next:
 			}
 		}
 		return true
+	}
+	return false
+}
+
+// exclIndex answers matches without trying every exclusion on every
+// combination: each exclusion is filed under one of its terms (axis k,
+// value j), and a combination tries only the exclusions filed under the
+// values it has, len(lens) buckets. With exclusions spread over the values
+// of an axis (the usual case: one entry per value to drop), a combination
+// tries one or two exclusions instead of all of them.
+type exclIndex struct {
+	byTerm [][][]exclusion // [axis][value]: the exclusions filed there; nil for an axis without any
+	always bool            // an exclusion without terms matches everything
+}
+
+// newExclIndex files each exclusion under the term whose bucket it makes
+// the cheapest, a bucket on axis k being tried by 1/lens[k] of the
+// combinations. Contract: the terms are within lens.
+func newExclIndex(lens []int, excl []exclusion) *exclIndex {
+	x := &exclIndex{byTerm: make([][][]exclusion, len(lens))}
+	for _, e := range excl {
+		if len(e) == 0 {
+			x.always = true
+			continue
+		}
+		best, bestCost := e[0], 0.0
+		for i, t := range e {
+			size := 0
+			if b := x.byTerm[t.axis]; b != nil {
+				size = len(b[t.value])
+			}
+			if cost := float64(size+1) / float64(lens[t.axis]); i == 0 || cost < bestCost {
+				best, bestCost = t, cost
+			}
+		}
+		if x.byTerm[best.axis] == nil {
+			x.byTerm[best.axis] = make([][]exclusion, lens[best.axis])
+		}
+		x.byTerm[best.axis][best.value] = append(x.byTerm[best.axis][best.value], e)
+	}
+	return x
+}
+
+// matches reports whether some exclusion matches idx (as the function
+// matches does).
+func (x *exclIndex) matches(idx []int) bool {
+	if x.always {
+		return true
+	}
+	for k, b := range x.byTerm {
+		if b == nil {
+			continue
+		}
+		if matches(b[idx[k]], idx) {
+			return true
+		}
 	}
 	return false
 }

@@ -112,6 +112,9 @@ func fmtFloat(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
 // fmtCount formats a count that may be astronomically large.
 func fmtCount(v float64) string {
+	if math.IsInf(v, 1) {
+		return "more than 10³⁰⁸"
+	}
 	if v < 1e15 {
 		return strconv.FormatFloat(v, 'f', 0, 64)
 	}

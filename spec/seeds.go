@@ -64,16 +64,24 @@ func (p *parser) parseSeeds() {
 
 // decodeSeed reads one seed: an integer in [0, 2⁶⁴).
 func decodeSeed(n *yaml.Node) (uint64, string) {
-	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" {
-		return 0, "a seed must be an integer ≥ 0, not " + describe(n)
+	if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!int" {
+		var u uint64
+		if n.Decode(&u) == nil {
+			return u, ""
+		}
 	}
-	var u uint64
-	if n.Decode(&u) == nil {
-		return u, ""
+	// Not a uint64: say why. yaml.v3 reads integers beyond 64 bits as
+	// floats, and an explicit !!int tag can hold anything.
+	if n != nil && n.Kind == yaml.ScalarNode && (n.ShortTag() == "!!int" || n.ShortTag() == "!!float") {
+		if i := integerLiteral(n.Value); i != nil {
+			if i.Sign() < 0 {
+				return 0, "a seed must be ≥ 0"
+			}
+			return 0, "a seed must be < 2⁶⁴"
+		}
+		if n.ShortTag() == "!!int" {
+			return 0, "a seed must be an integer ≥ 0"
+		}
 	}
-	var i int64
-	if n.Decode(&i) == nil && i < 0 {
-		return 0, "a seed must be ≥ 0"
-	}
-	return 0, "a seed must be < 2⁶⁴"
+	return 0, "a seed must be an integer ≥ 0, not " + describe(n)
 }

@@ -25,6 +25,9 @@ var aliases = map[string]string{
 // and '-' to '_', a known alias, or the nearest candidate within a small
 // edit distance (transpositions count as one edit).
 func suggest(word string, candidates []string) string {
+	if len(word) > 64 {
+		return "" // no candidate is close (see editDistance); skip the folding
+	}
 	w := strings.ReplaceAll(strings.ToLower(word), "-", "_")
 	in := func(s string) bool {
 		for _, c := range candidates {

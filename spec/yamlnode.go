@@ -1,9 +1,14 @@
 package spec
 
 import (
+	"errors"
+	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -38,6 +43,14 @@ const (
 	maxExclusionWork = 100_000_000
 	// maxErrors bounds the errors collected from one file.
 	maxErrors = 100
+	// maxKeyLen bounds the length of a mapping key, in bytes: every key a
+	// spec knows is a short word.
+	maxKeyLen = 256
+	// maxShown is the longest value or key shown whole in a message, in
+	// bytes.
+	maxShown = 80
+	// maxKeyShown is the same for keys in paths.
+	maxKeyShown = 64
 )
 
 // deref follows aliases to the node they stand for. It returns nil for a
@@ -91,23 +104,82 @@ func describe(n *yaml.Node) string {
 	return "an unknown node"
 }
 
-// text is the value of a scalar as written, for error messages; "" for
-// other nodes.
+// text is the value of a scalar as written, for error messages (see show);
+// "" for other nodes and for an empty null (no value written).
 func text(n *yaml.Node) string {
 	if n == nil || n.Kind != yaml.ScalarNode {
 		return ""
 	}
 	if n.Value == "" {
+		if n.ShortTag() == "!!null" {
+			return ""
+		}
 		return `""`
 	}
-	const maxLen = 80
-	if len(n.Value) > maxLen {
-		return strconv.Quote(n.Value[:maxLen]) + "…"
+	return show(n.Value)
+}
+
+// keyName is a mapping key as shown in paths: as written when it is
+// printable, `""` when empty, quoted when it holds characters that do not
+// print (see show), and cut after maxKeyShown bytes, with "…".
+func keyName(k string) string {
+	switch {
+	case k == "":
+		return `""`
+	case len(k) > maxKeyShown:
+		cut := cutAt(k, maxKeyShown)
+		if printable(cut) {
+			return cut + "…"
+		}
+		return strconv.Quote(cut) + "…"
+	case !printable(k):
+		return strconv.Quote(k)
 	}
-	if strings.ContainsAny(n.Value, "\n\t\r") {
-		return strconv.Quote(n.Value)
+	return k
+}
+
+// show returns a value for a message: as written when it is printable,
+// quoted (Go syntax) when it holds a control, format or invalid character
+// (so that an escape sequence in a spec cannot reach the terminal, and a
+// NUL or a zero-width space is visible), and quoted and cut after maxShown
+// bytes, with "…", when it is long.
+func show(s string) string {
+	if len(s) > maxShown {
+		return strconv.Quote(cutAt(s, maxShown)) + "…"
 	}
-	return n.Value
+	if !printable(s) {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// cutAt returns the longest prefix of s of at most max bytes that does not
+// split a UTF-8 sequence.
+func cutAt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	for max > 0 && !utf8.RuneStart(s[max]) {
+		max--
+	}
+	return s[:max]
+}
+
+// printable reports whether s is valid UTF-8 made of printable characters
+// (unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the
+// ASCII space).
+func printable(s string) bool {
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
+				return false
+			}
+		}
+		if !unicode.IsPrint(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // decodeScalar converts the scalar n (aliases resolved) to the Go type of k:
@@ -123,6 +195,10 @@ func decodeScalar(n *yaml.Node, k kind) (any, string) {
 	}
 	switch k {
 	case kindFloat:
+		if tag == "!!str" && n.Style == 0 && floatOverflows(n.Value) {
+			// yaml.v3 reads a plain 1e400 as a string.
+			return nil, "must be a finite number (out of range)"
+		}
 		if tag != "!!int" && tag != "!!float" {
 			return nil, "must be a number, not " + describe(n)
 		}
@@ -138,6 +214,10 @@ func decodeScalar(n *yaml.Node, k kind) (any, string) {
 		switch tag {
 		case "!!int":
 		case "!!float":
+			if i := integerLiteral(n.Value); i != nil && !fitsInt(i) {
+				// yaml.v3 reads an integer beyond 64 bits as a float.
+				return nil, intRangeMsg
+			}
 			var f float64
 			if n.Decode(&f) == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
 				return nil, "must be an integer, not a float (write " + strconv.FormatInt(int64(f), 10) + ")"
@@ -148,10 +228,13 @@ func decodeScalar(n *yaml.Node, k kind) (any, string) {
 		}
 		var i int64
 		if err := n.Decode(&i); err != nil {
-			return nil, "integer out of range"
+			if integerLiteral(n.Value) != nil {
+				return nil, intRangeMsg
+			}
+			return nil, "must be an integer" // e.g. !!int abc
 		}
 		if int64(int(i)) != i {
-			return nil, "integer out of range"
+			return nil, intRangeMsg
 		}
 		return int(i), ""
 	case kindString:
@@ -169,6 +252,39 @@ func decodeScalar(n *yaml.Node, k kind) (any, string) {
 		}
 		return b, ""
 	}
+}
+
+// intRangeMsg is the complaint about an integer too large for an int.
+var intRangeMsg = fmt.Sprintf("out of range: must be an integer between %d and %d", math.MinInt, math.MaxInt)
+
+// integerLiteral returns the value of s if it is written as a YAML integer
+// (decimal, 0x, 0o or 0b, with an optional sign and '_' separators), of
+// any size, or nil. Literals longer than 1,000 bytes are not examined.
+func integerLiteral(s string) *big.Int {
+	if len(s) > 1000 {
+		return nil
+	}
+	i, ok := new(big.Int).SetString(strings.ReplaceAll(s, "_", ""), 0)
+	if !ok {
+		return nil
+	}
+	return i
+}
+
+// fitsInt reports whether i is within the range of int.
+func fitsInt(i *big.Int) bool {
+	return i.IsInt64() && int64(int(i.Int64())) == i.Int64()
+}
+
+// floatOverflows reports whether s is a number too large for a float64
+// (strconv.ParseFloat's ErrRange). Strings longer than 1,000 bytes are not
+// examined.
+func floatOverflows(s string) bool {
+	if len(s) > 1000 {
+		return false
+	}
+	_, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), 64)
+	return errors.Is(err, strconv.ErrRange)
 }
 
 // walkLimits checks the whole tree under n for nesting deeper than MaxDepth
