@@ -143,6 +143,7 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 	if err := st.Delete(ctx, ckKey); err != nil {
 		activity.GetLogger(ctx).Warn("checkpoint not deleted", "point", id, "error", err)
 	}
+	activity.GetLogger(ctx).Info("point trained", "point", id, "sweep", in.Sweep, "attempt", rec.Attempt, "resumed", rec.Resumed, "loss", res.Loss)
 	return summaryOf(rec, false), nil
 }
 

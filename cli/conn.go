@@ -33,6 +33,14 @@ func EnvInt(k string, def int) int {
 	return def
 }
 
+// envDuration is Env for Go durations (def when unset or invalid).
+func envDuration(k string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(k)); err == nil {
+		return d
+	}
+	return def
+}
+
 // Conn is how to reach Temporal: flags with the environment variables of
 // Temporal's own tools as defaults. An empty Address means local mode.
 type Conn struct {

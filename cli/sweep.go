@@ -45,6 +45,7 @@ type sweepFlags struct {
 	recompute   bool
 	noReport    bool
 	verify      bool
+	heartbeat   time.Duration
 	asJSON      bool
 	trainer     string
 }
@@ -59,6 +60,7 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.chunk, "chunk", 0, fmt.Sprintf("points per chunk workflow (default %d, at most %d)", workflows.DefaultChunk, workflows.MaxChunk))
 	fs.BoolVar(&f.recompute, "recompute", false, "recompute points that already have results")
 	fs.BoolVar(&f.verify, "verify", false, "check the stored artifacts of finished points against their checksums and recompute damaged points (default true for resume)")
+	fs.DurationVar(&f.heartbeat, "heartbeat-timeout", envDuration("BITSWEEP_HEARTBEAT_TIMEOUT", 30*time.Second), "a point whose worker is silent this long is retried on another worker (BITSWEEP_HEARTBEAT_TIMEOUT; at least 5s)")
 	fs.BoolVar(&f.noReport, "no-report", false, "do not write the report (tables, figures, index.html) into sweeps/NAME/report/ at the end")
 	fs.BoolVar(&f.asJSON, "json", false, "machine-readable output")
 	fs.StringVar(&f.trainer, "trainer", Env("BITSWEEP_TRAINER", "real"), "local mode: real, or fake (no training: measures the orchestration overhead)")
@@ -187,7 +189,10 @@ func launch(ctx context.Context, name string, args []string, stdout, stderr io.W
 // submit starts the sweep's workflow, or attaches to the running one (one
 // execution per sweep name), and follows it if asked.
 func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw []byte, specFile string, follow bool, stdout, stderr io.Writer) error {
-	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute, Verify: f.verify, NoReport: f.noReport}
+	if f.heartbeat < 5*time.Second {
+		return usageError{fmt.Errorf("--heartbeat-timeout %v: must be at least 5s (points heartbeat every few steps; a shorter timeout retries live points)", f.heartbeat)}
+	}
+	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute, Verify: f.verify, NoReport: f.noReport, HeartbeatTimeout: f.heartbeat}
 	opts := client.StartWorkflowOptions{
 		ID:                       workflows.SweepID(name),
 		TaskQueue:                sess.queue,

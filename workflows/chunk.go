@@ -78,7 +78,11 @@ func ChunkWorkflow(ctx workflow.Context, in ChunkInput) (ChunkResult, error) {
 	}
 
 	window := max(1, in.Window)
-	tctx := workflow.WithActivityOptions(ctx, trainOptions)
+	topts := trainOptions
+	if in.HeartbeatTimeout > 0 {
+		topts.HeartbeatTimeout = in.HeartbeatTimeout
+	}
+	tctx := workflow.WithActivityOptions(ctx, topts)
 	sel := workflow.NewSelector(ctx)
 	next := 0
 	start := func() {

@@ -61,7 +61,7 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 	var firstErr error
 	for (k < prog.Chunks && started < childrenPerRun) || len(running) > 0 {
 		for len(running) < parallel && k < prog.Chunks && started < childrenPerRun && ctx.Err() == nil {
-			ci := ChunkInput{Sweep: in.Name, Spec: in.Spec, SpecFile: in.SpecFile, Lo: k * chunk, Hi: min(prog.Total, (k+1)*chunk), Window: childWindow, Recompute: in.Recompute, Verify: in.Verify}
+			ci := ChunkInput{Sweep: in.Name, Spec: in.Spec, SpecFile: in.SpecFile, Lo: k * chunk, Hi: min(prog.Total, (k+1)*chunk), Window: childWindow, Recompute: in.Recompute, Verify: in.Verify, HeartbeatTimeout: in.HeartbeatTimeout}
 			id := fmt.Sprintf("%s/chunk-%06d", SweepID(in.Name), k)
 			cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 				WorkflowID:          id,

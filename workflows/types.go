@@ -1,6 +1,10 @@
 package workflows
 
-import "github.com/bitsweep/bitsweep/activities"
+import (
+	"time"
+
+	"github.com/bitsweep/bitsweep/activities"
+)
 
 // TaskQueue is the default task queue of bitsweep's workers.
 const TaskQueue = "bitsweep"
@@ -30,6 +34,9 @@ type SweepInput struct {
 	// Verify checks the stored artifacts of finished points and recomputes
 	// damaged ones (resume does by default).
 	Verify bool `json:"verify,omitempty"`
+	// HeartbeatTimeout is how long a silent TrainPoint counts as lost (its
+	// worker died) before it is retried elsewhere; 0 means 30 s.
+	HeartbeatTimeout time.Duration `json:"heartbeat_timeout,omitempty"`
 	// NoReport skips the report activity at the end of the sweep.
 	NoReport bool `json:"no_report,omitempty"`
 
@@ -77,6 +84,8 @@ type ChunkInput struct {
 	Window    int    `json:"window"`
 	Recompute bool   `json:"recompute,omitempty"`
 	Verify    bool   `json:"verify,omitempty"`
+
+	HeartbeatTimeout time.Duration `json:"heartbeat_timeout,omitempty"`
 }
 
 // ChunkResult is the result (and the progress query answer) of ChunkWorkflow.
