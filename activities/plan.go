@@ -53,6 +53,11 @@ func (a *Activities) PrepareSweep(ctx context.Context, in PrepareInput) (SweepPl
 	if err != nil {
 		return SweepPlan{}, err
 	}
+	if in.Sweep != s.Name {
+		// The name becomes keys and workflow IDs: only a checked spec's.
+		return SweepPlan{}, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("sweep %q: the spec is named %q", in.Sweep, s.Name), ErrInvalidSpec, nil)
+	}
 	var man bytes.Buffer
 	enc := json.NewEncoder(&man)
 	points := 0

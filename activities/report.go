@@ -9,9 +9,11 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/bitsweep/bitsweep/report"
 	"github.com/bitsweep/bitsweep/results"
+	"github.com/bitsweep/bitsweep/spec"
 )
 
 // ReportDir is the folder of a sweep's report in the store:
@@ -42,6 +44,9 @@ type ReportSummary struct {
 // rewrites them all. It heartbeats while it works.
 func (a *Activities) ReportSweep(ctx context.Context, in ReportInput) (ReportSummary, error) {
 	var sum ReportSummary
+	if err := spec.CheckName(in.Sweep); err != nil {
+		return sum, temporal.NewNonRetryableApplicationError(fmt.Sprintf("sweep name %q: %v", in.Sweep, err), ErrInvalidSpec, nil)
+	}
 	dir, err := os.MkdirTemp("", "bitsweep-report-*")
 	if err != nil {
 		return sum, fmt.Errorf("report %s: %w", in.Sweep, err)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bitsweep/bitsweep/report"
+	"github.com/bitsweep/bitsweep/spec"
 )
 
 // stringList is a repeatable string flag.
@@ -41,6 +42,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	asJSON := fs.Bool("json", false, "print summary.json to stdout")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
+	}
+	for _, s := range sweeps {
+		if err := spec.CheckName(s); err != nil {
+			return usageError{fmt.Errorf("--sweep %q: %w", s, err)}
+		}
 	}
 	if *concurrency < 1 {
 		return usageError{fmt.Errorf("--concurrency %d: must be at least 1", *concurrency)}

@@ -308,6 +308,9 @@ func connectNamed(ctx context.Context, cmd string, args []string, stderr io.Writ
 	if err := parseWithArg(fs, args, stderr, "NAME"); err != nil {
 		return nil, "", nil, err
 	}
+	if err := spec.CheckName(fs.Arg(0)); err != nil {
+		return nil, "", nil, usageError{fmt.Errorf("sweep name %q: %w", fs.Arg(0), err)}
+	}
 	sess, err := f.connect(ctx, stderr, false)
 	if err != nil {
 		return nil, "", nil, err
@@ -372,7 +375,7 @@ func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	name := fs.Arg(0)
 	if err := spec.CheckName(name); err != nil {
-		return usageError{err}
+		return usageError{fmt.Errorf("sweep name %q: %w", name, err)}
 	}
 	st, err := OpenStore(ctx, f.storeURL())
 	if err != nil {

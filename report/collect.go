@@ -218,8 +218,8 @@ func ReadManifest(ctx context.Context, st storage.Store, sweep string) ([]string
 		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
 			return nil, fmt.Errorf("manifest of sweep %s, line %d: %w", sweep, line, err)
 		}
-		if p.ID == "" {
-			return nil, fmt.Errorf("manifest of sweep %s, line %d: no point id", sweep, line)
+		if err := results.CheckPointID(p.ID); err != nil {
+			return nil, fmt.Errorf("manifest of sweep %s, line %d: %w", sweep, line, err)
 		}
 		ids = append(ids, p.ID)
 	}

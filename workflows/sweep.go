@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/bitsweep/bitsweep/activities"
+	"github.com/bitsweep/bitsweep/spec"
 )
 
 // childrenPerRun is ChildrenPerRun; tests lower it.
@@ -17,6 +18,10 @@ var childrenPerRun = ChildrenPerRun
 // SweepWorkflow runs a whole sweep (see the package documentation).
 func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 	prog := Progress{State: "preparing"}
+	if err := spec.CheckName(in.Name); err != nil {
+		// The name becomes child workflow IDs and keys.
+		return prog, temporal.NewNonRetryableApplicationError(fmt.Sprintf("sweep name %q: %v", in.Name, err), activities.ErrInvalidSpec, nil)
+	}
 	if in.Progress != nil {
 		prog = *in.Progress
 	}
