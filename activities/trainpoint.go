@@ -84,6 +84,18 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 	if ck != nil {
 		step = ck.Step
 	}
+	// A stopping worker (SIGTERM) interrupts training at once: the point
+	// saves a checkpoint and fails with a retryable error, so that another
+	// worker resumes it now rather than after the heartbeat timeout.
+	runCtx, stopRun := context.WithCancelCause(ctx)
+	defer stopRun(nil)
+	go func() {
+		select {
+		case <-activity.GetWorkerStopChannel(ctx):
+			stopRun(errWorkerStopping)
+		case <-runCtx.Done():
+		}
+	}()
 	hooks := Hooks{
 		Interval: a.interval(),
 		Save: func(c *train.Checkpoint) error {
@@ -91,7 +103,15 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 			if err != nil {
 				return err
 			}
-			if _, err := st.Replace(ctx, ckKey, bytes.NewReader(b), int64(len(b))); err != nil {
+			sctx := ctx
+			if runCtx.Err() != nil {
+				// The save on interruption: the activity's context may be
+				// cancelled already, the write must still happen.
+				var cancel context.CancelFunc
+				sctx, cancel = context.WithTimeout(context.WithoutCancel(ctx), checkpointSaveTimeout)
+				defer cancel()
+			}
+			if _, err := st.Replace(sctx, ckKey, bytes.NewReader(b), int64(len(b))); err != nil {
 				activity.GetLogger(ctx).Warn("checkpoint not saved", "point", id, "error", err)
 				return err
 			}
@@ -107,7 +127,11 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 			activity.RecordHeartbeat(ctx, p)
 		},
 	}
-	res, arts, err := a.runner()(ctx, cfg, ck, hooks)
+	res, arts, err := a.runner()(runCtx, cfg, ck, hooks)
+	if err != nil && errors.Is(context.Cause(runCtx), errWorkerStopping) && ctx.Err() == nil {
+		return PointSummary{}, temporal.NewApplicationError(
+			fmt.Sprintf("point %s: worker stopping at step %d; another worker resumes from the checkpoint", id, step), ErrWorkerStopping)
+	}
 	if err != nil {
 		var fe *train.FieldError
 		if errors.As(err, &fe) {
@@ -146,6 +170,15 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 	activity.GetLogger(ctx).Info("point trained", "point", id, "sweep", in.Sweep, "attempt", rec.Attempt, "resumed", rec.Resumed, "loss", res.Loss)
 	return summaryOf(rec, false), nil
 }
+
+// ErrWorkerStopping is the (retryable) application error type of a point
+// interrupted by its worker's shutdown.
+const ErrWorkerStopping = "WorkerStopping"
+
+var errWorkerStopping = errors.New("worker stopping")
+
+// checkpointSaveTimeout bounds the checkpoint write of an interrupted point.
+const checkpointSaveTimeout = 20 * time.Second
 
 // loadCheckpoint returns the checkpoint to resume from: the one named in the
 // last heartbeat of a previous attempt, else one left in the store by an

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -126,3 +129,56 @@ func TestTrainPointInvalid(t *testing.T) {
 }
 
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// TestTrainPointWorkerStop stops the worker while a point trains: the point
+// saves a checkpoint and fails with the retryable WorkerStopping error at
+// once; the next attempt resumes from the stored checkpoint.
+func TestTrainPointWorkerStop(t *testing.T) {
+	st := newStore(t)
+	acts := &Activities{Store: st, CheckpointInterval: time.Hour} // only the save on stop
+	cfg := smallPoint
+	cfg.Steps = 200000 // far longer than the test
+	id := spec.PointID(cfg)
+	env := actEnv(acts)
+	stop := make(chan struct{})
+	env.SetWorkerStopChannel(stop)
+	go func() { time.Sleep(300 * time.Millisecond); close(stop) }()
+	t0 := time.Now()
+	_, err := env.ExecuteActivity(acts.TrainPoint, TrainPointInput{Sweep: "s", PointID: id, Config: cfg})
+	var ae *temporal.ApplicationError
+	if !errors.As(err, &ae) || ae.Type() != ErrWorkerStopping || ae.NonRetryable() {
+		t.Fatalf("error %v, want a retryable %s", err, ErrWorkerStopping)
+	}
+	if d := time.Since(t0); d > 30*time.Second {
+		t.Errorf("stopping took %v", d)
+	}
+	b, err := st.Get(context.Background(), results.PointKey(id, results.CheckpointFile))
+	if err != nil {
+		t.Fatalf("no checkpoint after the stop: %v", err)
+	}
+	var ck train.Checkpoint
+	if err := ck.UnmarshalBinary(b); err != nil || ck.Step < 1 {
+		t.Fatalf("checkpoint step %d, err %v", ck.Step, err)
+	}
+	if !strings.Contains(ae.Error(), fmt.Sprintf("step %d", ck.Step)) {
+		t.Errorf("error %q does not name the checkpoint's step %d", ae.Error(), ck.Step)
+	}
+	// The next attempt starts from it (the store's copy: no heartbeat here).
+	probe := func(ctx context.Context) (int, error) {
+		if c := acts.loadCheckpoint(ctx, id); c != nil {
+			return c.Step, nil
+		}
+		return -1, nil
+	}
+	env2 := actEnv(acts)
+	env2.RegisterActivity(probe)
+	v, err := env2.ExecuteActivity(probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var step int
+	v.Get(&step)
+	if step != ck.Step {
+		t.Errorf("next attempt would start from step %d, want %d", step, ck.Step)
+	}
+}
