@@ -355,6 +355,21 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	for _, fl := range p.Failures {
 		fmt.Fprintf(stdout, "  failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
 	}
+	// Points being retried, with the error of their last attempt (a full
+	// disk, a store that is down, a dead worker): from the running chunks'
+	// pending activities.
+	for _, child := range p.Children {
+		d, err := sess.c.DescribeWorkflowExecution(ctx, child, "")
+		if err != nil {
+			continue
+		}
+		for _, pa := range d.GetPendingActivities() {
+			if f := pa.GetLastFailure(); f != nil && pa.GetAttempt() > 1 {
+				fmt.Fprintf(stdout, "  retrying %s (attempt %d, %s): %s\n", pa.GetActivityType().GetName(), pa.GetAttempt(),
+					strings.ToLower(strings.TrimPrefix(pa.GetState().String(), "PENDING_ACTIVITY_STATE_")), oneLine(f.GetMessage()))
+			}
+		}
+	}
 	if p.Report != nil {
 		fmt.Fprintf(stdout, "  report: %s (%d points, %d figures)\n", p.Report.Prefix, p.Report.Points, p.Report.Figures)
 	}
