@@ -177,7 +177,8 @@ pid_of() {
 		state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$pid/status" 2>/dev/null || true)
 		[[ $state != Z ]] || return 1
 		exe=$(tr '\0' '\n' <"/proc/$pid/cmdline" | head -n 1)
-		[[ $exe == "$(expected_bin "$1")" ]] || return 1
+		# Right after spawn the process may still be setsid, about to exec.
+		[[ $exe == "$(expected_bin "$1")" || $exe == setsid ]] || return 1
 	fi
 	echo "$pid"
 }
