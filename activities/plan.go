@@ -30,8 +30,9 @@ type PrepareInput struct {
 
 // SweepMeta is sweeps/<name>/sweep.json: what resume needs besides the spec.
 type SweepMeta struct {
-	Name     string `json:"name"`
-	SpecFile string `json:"spec_file,omitempty"` // where the spec was read from (resolves relative image paths)
+	Name      string `json:"name"`
+	SpecFile  string `json:"spec_file,omitempty"`  // where the spec was read from (resolves relative image paths)
+	TaskQueue string `json:"task_queue,omitempty"` // the queue its workers poll; resume submits there again
 }
 
 // SweepPlan describes a sweep's size.
@@ -67,7 +68,7 @@ func (a *Activities) PrepareSweep(ctx context.Context, in PrepareInput) (SweepPl
 			points++
 		}
 	}
-	meta, _ := json.Marshal(SweepMeta{Name: in.Sweep, SpecFile: in.SpecFile})
+	meta, _ := json.Marshal(SweepMeta{Name: in.Sweep, SpecFile: in.SpecFile, TaskQueue: taskQueue(ctx)})
 	for name, b := range map[string][]byte{"spec.yaml": in.Spec, "manifest.jsonl": man.Bytes(), "sweep.json": meta} {
 		if _, err := a.Store.Replace(ctx, results.SweepKey(in.Sweep, name), bytes.NewReader(b), int64(len(b))); err != nil {
 			return SweepPlan{}, fmt.Errorf("store %s of sweep %s: %w", name, in.Sweep, err)
@@ -149,6 +150,15 @@ func (a *Activities) PlanChunk(ctx context.Context, in PlanInput) (ChunkPlan, er
 		plan.Train = append(plan.Train, pp)
 	}
 	return plan, nil
+}
+
+// taskQueue is the task queue of the running activity (the sweep's), or ""
+// outside one.
+func taskQueue(ctx context.Context) string {
+	if !activity.IsActivity(ctx) {
+		return ""
+	}
+	return activity.GetInfo(ctx).TaskQueue
 }
 
 // damage checks a finished point's result.json and artifacts; it returns

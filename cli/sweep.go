@@ -404,6 +404,11 @@ func runResume(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if b, err := st.Get(ctx, results.SweepKey(name, "sweep.json")); err == nil {
 		_ = json.Unmarshal(b, &meta)
 	}
+	queueSet := false
+	fs.Visit(func(fl *flag.Flag) { queueSet = queueSet || fl.Name == "task-queue" })
+	if meta.TaskQueue != "" && !queueSet && os.Getenv("BITSWEEP_TASK_QUEUE") == "" {
+		f.conn.TaskQueue = meta.TaskQueue // where the sweep's workers are
+	}
 	sess, err := f.connect(ctx, stderr, !*detach)
 	if err != nil {
 		return err
