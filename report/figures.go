@@ -432,11 +432,17 @@ func seriesLabels(cs []train.Config, x axis) []string {
 	for i, c := range cs {
 		fields[i] = configFields(c)
 	}
+	// A field tells series apart when it differs between two configs; the
+	// architecture's own fields (the denoiser's parameters, say) only
+	// between configs of the same architecture.
+	archOwn := map[string]bool{"layers": true, "denoiser": true, "decoder_grad": true, "refit": true}
 	differs := map[string]bool{}
-	for i := 1; i < len(fields); i++ {
-		for j, f := range fields[i] {
-			if f.value != fields[0][j].value {
-				differs[f.name] = true
+	for i := range fields {
+		for k := range i {
+			for j, f := range fields[i] {
+				if f.value != fields[k][j].value && (!archOwn[f.name] || cs[i].Arch == cs[k].Arch) {
+					differs[f.name] = true
+				}
 			}
 		}
 	}

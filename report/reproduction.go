@@ -294,7 +294,18 @@ func (r *Report) claimC3() Claim {
 	sweeps := map[string]bool{}
 	n, beatGauss, beatLinear, withLinear := 0, 0, 0, 0
 	maxGap := 0.0
-	for _, g := range r.Groups {
+	groups := slices.Clone(r.Groups)
+	sort.SliceStable(groups, func(i, j int) bool {
+		a, b := groups[i], groups[j]
+		if a.Sweep != b.Sweep {
+			return a.Sweep < b.Sweep
+		}
+		if a.Config.Sparsity != b.Config.Sparsity {
+			return a.Config.Sparsity < b.Config.Sparsity
+		}
+		return a.Config.Rate < b.Config.Rate
+	})
+	for _, g := range groups {
 		cf := g.Config
 		if cf.Arch != theory.ArchDenoiser || !bgSource(cf.Source) || cf.Sparsity >= 1 || cf.Rate > 1 {
 			continue
@@ -333,7 +344,7 @@ func (r *Report) claimC3() Claim {
 	}
 	c.Verdict += fmt.Sprintf("; the largest distance to the MMSE prediction is %.3f.", maxGap)
 	c.Notes = append(c.Notes, "Theory assumes a Haar encoder with orthonormal rows and d → ∞; the trained encoder and finite d put the measured loss slightly above it.")
-	c.Figures = r.figuresOf(sweeps, []string{"loss-vs-sparsity", "loss-vs-rate"}, hasSeries("denoiser"))
+	c.Figures = r.figuresOf(sweeps, []string{"loss-vs-sparsity"}, hasSeries("denoiser"))
 	return c
 }
 
