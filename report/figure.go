@@ -66,6 +66,7 @@ const (
 	figHeight = 4 * vg.Inch
 	heatSide  = 5 * vg.Inch
 	pngDPI    = 150
+	heatDPI   = 100
 )
 
 // Render writes f as dir/Name.png and dir/Name.svg and returns their file
@@ -82,7 +83,11 @@ func (f *Figure) Render(dir string) ([]string, error) {
 			io.WriterTo
 		}
 		if format == "png" {
-			c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(d.w, d.h), vgimg.UseDPI(pngDPI))}
+			dpi := pngDPI
+			if f.Heat != nil {
+				dpi = heatDPI // noise-like images compress badly: fewer pixels
+			}
+			c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(d.w, d.h), vgimg.UseDPI(dpi))}
 		} else {
 			c = vgsvg.New(d.w, d.h)
 		}
