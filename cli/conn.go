@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -25,20 +27,61 @@ func Env(k, def string) string {
 	return def
 }
 
-// EnvInt is Env for integers (def when unset or not an integer).
-func EnvInt(k string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(k)); err == nil {
-		return v
-	}
-	return def
+// envErrs collects environment variables that are set but invalid, found
+// while flags take their defaults from the environment; EnvError reports
+// them after parsing. newFlags clears it.
+var (
+	envMu   sync.Mutex
+	envErrs []error
+)
+
+func envInvalid(k, v, want string) {
+	envMu.Lock()
+	defer envMu.Unlock()
+	envErrs = append(envErrs, fmt.Errorf("%s=%q: %s", k, v, want))
 }
 
-// envDuration is Env for Go durations (def when unset or invalid).
-func envDuration(k string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(k)); err == nil {
-		return d
+// EnvError returns the invalid environment variables met by EnvInt and the
+// other typed lookups since the flags were set up, or nil.
+func EnvError() error {
+	envMu.Lock()
+	defer envMu.Unlock()
+	return errors.Join(envErrs...)
+}
+
+func resetEnvErrors() {
+	envMu.Lock()
+	envErrs = nil
+	envMu.Unlock()
+}
+
+// EnvInt is Env for integers: def when unset; an invalid value is recorded
+// for EnvError and def used meanwhile.
+func EnvInt(k string, def int) int {
+	s := os.Getenv(k)
+	if s == "" {
+		return def
 	}
-	return def
+	v, err := strconv.Atoi(s)
+	if err != nil {
+		envInvalid(k, s, "not an integer")
+		return def
+	}
+	return v
+}
+
+// envDuration is EnvInt for Go durations ("30s", "2m").
+func envDuration(k string, def time.Duration) time.Duration {
+	s := os.Getenv(k)
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		envInvalid(k, s, `not a duration (e.g. "30s")`)
+		return def
+	}
+	return d
 }
 
 // Conn is how to reach Temporal: flags with the environment variables of
@@ -90,8 +133,13 @@ func OpenStore(ctx context.Context, url string) (storage.Store, error) {
 }
 
 // CheckpointInterval is BITSWEEP_CHECKPOINT_INTERVAL (a Go duration such as
-// "20s"), or 0 for the activities' default.
+// "20s"), or 0 for the activities' default; an invalid or negative value is
+// recorded for EnvError.
 func CheckpointInterval() time.Duration {
-	d, _ := time.ParseDuration(os.Getenv("BITSWEEP_CHECKPOINT_INTERVAL"))
+	d := envDuration("BITSWEEP_CHECKPOINT_INTERVAL", 0)
+	if d < 0 {
+		envInvalid("BITSWEEP_CHECKPOINT_INTERVAL", os.Getenv("BITSWEEP_CHECKPOINT_INTERVAL"), "must not be negative")
+		return 0
+	}
 	return d
 }

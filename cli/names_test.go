@@ -38,3 +38,28 @@ func TestHostileNames(t *testing.T) {
 		}
 	}
 }
+
+// TestBadEnvironment: a set but invalid environment variable is an error
+// naming the variable and the value, not a silent default.
+func TestBadEnvironment(t *testing.T) {
+	for _, tc := range []struct{ k, v string }{
+		{"BITSWEEP_HEARTBEAT_TIMEOUT", "soon"},
+		{"BITSWEEP_CHECKPOINT_INTERVAL", "-5s"},
+		{"BITSWEEP_CHECKPOINT_INTERVAL", "20"},
+	} {
+		t.Run(tc.k+"="+tc.v, func(t *testing.T) {
+			t.Setenv(tc.k, tc.v)
+			var out, errb bytes.Buffer
+			code := Main([]string{"status", "--address", "127.0.0.1:1", "x"}, &out, &errb)
+			if code != 2 || !strings.Contains(errb.String(), tc.k+"="+fmt.Sprintf("%q", tc.v)) {
+				t.Errorf("exit %d, stderr %q; want exit 2 naming %s=%q", code, errb.String(), tc.k, tc.v)
+			}
+		})
+	}
+	// Valid values pass (and a later command does not see old errors).
+	t.Setenv("BITSWEEP_HEARTBEAT_TIMEOUT", "1m")
+	var out, errb bytes.Buffer
+	if code := Main([]string{"status", "--address", "127.0.0.1:1", "x"}, &out, &errb); strings.Contains(errb.String(), "BITSWEEP_") {
+		t.Errorf("exit %d with valid values: %q", code, errb.String())
+	}
+}

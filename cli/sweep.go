@@ -46,6 +46,7 @@ type sweepFlags struct {
 	noReport    bool
 	verify      bool
 	heartbeat   time.Duration
+	checkpoint  time.Duration // BITSWEEP_CHECKPOINT_INTERVAL, for the local worker
 	asJSON      bool
 	trainer     string
 }
@@ -60,6 +61,7 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.chunk, "chunk", 0, fmt.Sprintf("points per chunk workflow (default %d, at most %d)", workflows.DefaultChunk, workflows.MaxChunk))
 	fs.BoolVar(&f.recompute, "recompute", false, "recompute points that already have results")
 	fs.BoolVar(&f.verify, "verify", false, "check the stored artifacts of finished points against their checksums and recompute damaged points (default true for resume)")
+	f.checkpoint = CheckpointInterval()
 	fs.DurationVar(&f.heartbeat, "heartbeat-timeout", envDuration("BITSWEEP_HEARTBEAT_TIMEOUT", 30*time.Second), "a point whose worker is silent this long is retried on another worker (BITSWEEP_HEARTBEAT_TIMEOUT; at least 5s)")
 	fs.BoolVar(&f.noReport, "no-report", false, "do not write the report (tables, figures, index.html) into sweeps/NAME/report/ at the end")
 	fs.BoolVar(&f.asJSON, "json", false, "machine-readable output")
@@ -118,7 +120,7 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 			closeAll()
 			return nil, usageError{fmt.Errorf("trainer %q: want real or fake", f.trainer)}
 		}
-		w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: run, CheckpointInterval: CheckpointInterval()}, f.concurrency)
+		w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: run, CheckpointInterval: f.checkpoint}, f.concurrency)
 		if err := w.Start(); err != nil {
 			closeAll()
 			return nil, fmt.Errorf("start the local worker: %w", err)
@@ -490,6 +492,9 @@ func parseWithArg(fs *flag.FlagSet, args []string, stderr io.Writer, what string
 	}
 	if fs.NArg() != 1 {
 		return usageError{fmt.Errorf("want one %s argument, got %d", what, fs.NArg())}
+	}
+	if err := EnvError(); err != nil {
+		return usageError{err}
 	}
 	return nil
 }

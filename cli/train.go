@@ -27,6 +27,7 @@ func isUsage(err error) bool {
 
 // newFlags returns a flag set that reports errors instead of printing them.
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	resetEnvErrors()
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -47,6 +48,9 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	}
+	if err := EnvError(); err != nil {
+		return usageError{err}
 	}
 	return nil
 }

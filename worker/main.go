@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+	"time"
 
 	"github.com/bitsweep/bitsweep/activities"
 	"github.com/bitsweep/bitsweep/cli"
@@ -31,6 +32,15 @@ func main() {
 	trainer := fs.String("trainer", cli.Env("BITSWEEP_TRAINER", "real"), "real, or fake: no training, for measuring the orchestration overhead (BITSWEEP_TRAINER)")
 	conc := fs.Int("concurrency", cli.EnvInt("BITSWEEP_CONCURRENCY", runtime.NumCPU()), "points trained at once (BITSWEEP_CONCURRENCY)")
 	fs.Parse(os.Args[1:])
+	interval := cli.CheckpointInterval()
+	if err := cli.EnvError(); err != nil {
+		fmt.Fprintf(os.Stderr, "worker: %v\n", err)
+		os.Exit(2)
+	}
+	if *conc < 1 {
+		fmt.Fprintf(os.Stderr, "worker: --concurrency %d: must be at least 1\n", *conc)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -39,13 +49,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "worker: trainer %q: want real or fake\n", *trainer)
 		os.Exit(2)
 	}
-	if err := run(ctx, conn, *store, *conc, runner); err != nil {
+	if err := run(ctx, conn, *store, *conc, interval, runner); err != nil {
 		fmt.Fprintf(os.Stderr, "worker: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, runner activities.Runner) error {
+func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, interval time.Duration, runner activities.Runner) error {
 	c, err := conn.Dial(slog.Default())
 	if err != nil {
 		return err
@@ -55,7 +65,7 @@ func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, runner a
 	if err != nil {
 		return err
 	}
-	w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: runner, CheckpointInterval: cli.CheckpointInterval()}, conc)
+	w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: runner, CheckpointInterval: interval}, conc)
 	slog.Info("worker started", "address", conn.Address, "namespace", conn.Namespace, "task_queue", conn.TaskQueue, "store", st.String(), "concurrency", conc)
 	stopCh := make(chan interface{})
 	go func() { <-ctx.Done(); close(stopCh) }()
