@@ -15,8 +15,9 @@ import (
 	"github.com/bitsweep/bitsweep/theory"
 )
 
-// maxHeatCells bounds the size of an encoder drawn as a heat map (n·d).
-const maxHeatCells = 1 << 20
+// maxHeatCells bounds the size of an encoder drawn as a heat map (n·d):
+// 256 × 512 at most, so that one heat map stays a few hundred kB.
+const maxHeatCells = 1 << 17
 
 // HeatmapPoints chooses the points whose |B̃| is drawn: per sweep, among the
 // linear points of the lowest seed whose encoder has at most maxHeatCells

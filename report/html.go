@@ -23,7 +23,7 @@ func (r *Report) HTML() []byte {
 		gr := groupRow{
 			Sweep: g.Sweep, Source: sourceLabel(c.Source), Arch: archLabel(c),
 			P: num(c.Sparsity), R: num(c.Rate), D: fmt.Sprint(c.Dim), Count: fmt.Sprint(g.Count),
-			Loss: fmt.Sprintf("%.4f ± %.4f", g.Loss.Mean, g.Loss.SE),
+			Loss: fmtStat(g.Loss, g.Count),
 			Perm: fmt.Sprintf("%.3f", g.PermScore.Mean),
 		}
 		if g.TheoryExpected != nil {

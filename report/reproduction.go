@@ -235,8 +235,8 @@ func (r *Report) claimC2() Claim {
 				}
 			}
 			pr := theory.Predict(g.Config.Source, g.Config.Arch, g.Config.Rate, g.Config.Sparsity, 0)
-			c.Table = append(c.Table, fmt.Sprintf("| %s | %d | %s | %s | %.4f ± %.4f | %.4f | %s | %s | %.3f |",
-				k.sweep, k.dim, num(k.rate), num(g.Config.Sparsity), g.Loss.Mean, g.Loss.SE, theory.GaussLoss(k.rate),
+			c.Table = append(c.Table, fmt.Sprintf("| %s | %d | %s | %s | %s | %.4f | %s | %s | %.3f |",
+				k.sweep, k.dim, num(k.rate), num(g.Config.Sparsity), fmtStat(g.Loss, g.Count), theory.GaussLoss(k.rate),
 				fmtPtr(pr.Identity), fmtPtr(pr.Expected), g.PermScore.Mean))
 			if i > 0 && (gs[i-1].PermScore.Mean > permHigh) != (g.PermScore.Mean > permHigh) {
 				crossings++
@@ -326,8 +326,8 @@ func (r *Report) claimC3() Claim {
 				beatLinear++
 			}
 		}
-		c.Table = append(c.Table, fmt.Sprintf("| %s | %d | %s | %s | %.4f ± %.4f | %.4f | %+.4f | %.4f | %s |",
-			g.Sweep, cf.Dim, num(cf.Sparsity), num(cf.Rate), g.Loss.Mean, g.Loss.SE, th, g.Loss.Mean-th, gauss, linCell))
+		c.Table = append(c.Table, fmt.Sprintf("| %s | %d | %s | %s | %s | %.4f | %+.4f | %.4f | %s |",
+			g.Sweep, cf.Dim, num(cf.Sparsity), num(cf.Rate), fmtStat(g.Loss, g.Count), th, g.Loss.Mean-th, gauss, linCell))
 	}
 	if n == 0 {
 		c.Table = nil
@@ -401,8 +401,8 @@ func (r *Report) claimC4() Claim {
 			if g.TheoryExpected != nil {
 				gap = fmt.Sprintf("%+.4f", g.Loss.Mean-*g.TheoryExpected)
 			}
-			c.Table = append(c.Table, fmt.Sprintf("| %s | %d | %s | %s | %d | %.4f ± %.4f | %s | %s |",
-				k.sweep, k.dim, num(k.p), num(k.r), g.Config.Layers, g.Loss.Mean, g.Loss.SE, se, gap))
+			c.Table = append(c.Table, fmt.Sprintf("| %s | %d | %s | %s | %d | %s | %s | %s |",
+				k.sweep, k.dim, num(k.p), num(k.r), g.Config.Layers, fmtStat(g.Loss, g.Count), se, gap))
 		}
 		if len(gs) >= 2 && gs[0].Config.Layers == 1 {
 			compared++
@@ -509,7 +509,7 @@ func (r *Report) claimC5() Claim {
 		line := fmt.Sprintf("| %s | %s | %d | %s | %s | %.4f |", k.sweep, sourceLabel(k.source), k.dim, num(k.p), num(k.r), theory.GaussLoss(k.r))
 		for _, a := range archs {
 			if g, ok := m[a]; ok {
-				line += fmt.Sprintf(" %.4f ± %.4f |", g.Loss.Mean, g.Loss.SE)
+				line += " " + fmtStat(g.Loss, g.Count) + " |"
 			} else {
 				line += " – |"
 			}
@@ -548,6 +548,14 @@ func archLess(a, b string) bool {
 	return a < b
 }
 
+// fmtStat is "mean ± SE", or the mean alone for a single seed (no SE).
+func fmtStat(s Stat, count int) string {
+	if count < 2 {
+		return fmt.Sprintf("%.4f", s.Mean)
+	}
+	return fmt.Sprintf("%.4f ± %.4f", s.Mean, s.SE)
+}
+
 func fmtPtr(p *float64) string {
 	if p == nil {
 		return "–"
@@ -570,6 +578,21 @@ func (r *Report) Reproduction() []byte {
 	}
 	if n := len(r.Problems); n > 0 {
 		fmt.Fprintf(&b, "; %d points have problems and are left out (problems.csv)", n)
+	}
+	backends, workers := map[string]int{}, map[string]bool{}
+	var secs float64
+	for _, row := range r.Rows {
+		backends[row.Backend]++
+		workers[row.Worker] = true
+		secs += row.Seconds
+	}
+	var bs []string
+	for k, n := range backends {
+		bs = append(bs, fmt.Sprintf("%s (%d points)", k, n))
+	}
+	sort.Strings(bs)
+	if len(bs) > 0 {
+		fmt.Fprintf(&b, "; trained with the %s BLAS backend, %.1f CPU-hours of training over %d worker processes", strings.Join(bs, ", "), secs/3600, len(workers))
 	}
 	fmt.Fprintf(&b, ". Losses are held-out E‖x − x̂‖²/E‖x‖², mean ± standard error over seeds; full tables in "+
 		"[results.csv](results.csv) and [groups.csv](groups.csv), all figures in [index.html](index.html).\n\n")
