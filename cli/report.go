@@ -38,6 +38,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	noFigures := fs.Bool("no-figures", false, "tables and index.html only")
 	repro := fs.Bool("reproduction", false, "also write REPRODUCTION.md: the paper's claims, measured vs predicted")
 	verify := fs.Bool("verify", false, "also fetch every artifact and check its checksum (slower)")
+	noDigest := fs.Bool("no-digest", false, "read every result.json instead of the sweeps' digests (--verify implies it)")
 	concurrency := fs.Int("concurrency", report.DefaultConcurrency, "parallel fetches from the store")
 	asJSON := fs.Bool("json", false, "print summary.json to stdout")
 	if err := parse(fs, args, stderr); err != nil {
@@ -56,7 +57,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	r, files, err := report.Generate(ctx, st, *out, report.GenerateOptions{
-		Options:  report.Options{Sweeps: sweeps, Concurrency: *concurrency, Verify: *verify},
+		Options:  report.Options{Sweeps: sweeps, Concurrency: *concurrency, Verify: *verify, NoDigest: *noDigest},
 		Heatmaps: heatmaps, NoFigures: *noFigures, Reproduction: *repro,
 	})
 	if err != nil {

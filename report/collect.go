@@ -25,6 +25,9 @@ type Options struct {
 	Sweeps      []string `json:"sweeps"`      // sweep names; empty = every point under points/ in the store
 	Concurrency int      `json:"concurrency"` // parallel fetches (default 32)
 	Verify      bool     `json:"verify"`      // also fetch every artifact and check it against result.json (slower)
+	// NoDigest reads every result.json instead of the sweeps' digests
+	// (results.ReadDigests); Verify implies it.
+	NoDigest bool `json:"no_digest,omitempty"`
 }
 
 // Kinds of Problem.
@@ -80,13 +83,27 @@ func Collect(ctx context.Context, st storage.Store, o Options) (*Report, error) 
 		problem *Problem
 		err     error
 	}
+	// A named sweep's digests hold copies of its results: a few large
+	// reads instead of one per point. Points they lack are read one by one.
+	cached := map[string][]byte{}
+	if len(o.Sweeps) > 0 && !o.Verify && !o.NoDigest {
+		for _, name := range o.Sweeps {
+			d, err := results.ReadDigests(ctx, st, name)
+			if err != nil {
+				return nil, err
+			}
+			for id, raw := range d {
+				cached[id] = raw
+			}
+		}
+	}
 	jobs := make(chan job)
 	outs := make(chan outcome)
 	var wg sync.WaitGroup
 	for range o.Concurrency {
 		wg.Go(func() {
 			for j := range jobs {
-				row, p, err := fetch(ctx, st, j.id, j.sweep, o.Verify)
+				row, p, err := fetch(ctx, st, j.id, j.sweep, o.Verify, cached[j.id])
 				select {
 				case outs <- outcome{row, p, err}:
 				case <-ctx.Done():
@@ -232,12 +249,18 @@ func ReadManifest(ctx context.Context, st storage.Store, sweep string) ([]string
 // fetch reads one point's result and, with verify, its artifacts. It
 // returns the row, or the problem that keeps the point out, or an error when
 // the store could not be read.
-func fetch(ctx context.Context, st storage.Store, id, sweep string, verify bool) (*Row, *Problem, error) {
+//
+// cached, if not nil, is the point's result.json from a digest, used
+// instead of reading it.
+func fetch(ctx context.Context, st storage.Store, id, sweep string, verify bool, cached []byte) (*Row, *Problem, error) {
 	problem := func(kind string, err error) (*Row, *Problem, error) {
 		return nil, &Problem{PointID: id, Sweep: sweep, Kind: kind, Detail: err.Error()}, nil
 	}
 	key := results.PointKey(id, results.ResultFile)
-	b, err := st.Get(ctx, key)
+	b, err := cached, error(nil)
+	if b == nil {
+		b, err = st.Get(ctx, key)
+	}
 	switch {
 	case errors.Is(err, storage.ErrNotExist):
 		return problem(Missing, err)

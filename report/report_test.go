@@ -629,3 +629,29 @@ func TestCollectStoreError(t *testing.T) {
 		t.Errorf("cancelled: err %v", err)
 	}
 }
+
+// TestCollectDigest: a named sweep is read from its digests; a point the
+// digests lack is read from its result.json; NoDigest and Verify read
+// every result.json.
+func TestCollectDigest(t *testing.T) {
+	fx := sweepStore(t)
+	ctx := context.Background()
+	// Digest s1 and s2, then delete s1's result.json behind the digest's
+	// back: only a report that uses the digest still has s1.
+	if _, err := results.WriteDigest(ctx, fx.st, "a", 0, []string{pid("s1"), pid("s2")}, 2); err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.st.Delete(ctx, results.PointKey(pid("s1"), results.ResultFile)); err != nil {
+		t.Fatal(err)
+	}
+	r := collect(t, fx.st, Options{Sweeps: []string{"a"}})
+	if !contains(rowIDs(r), pid("s1")) || !contains(rowIDs(r), pid("s3")) {
+		t.Errorf("with the digest: rows %v lack s1 (digest) or s3 (read one by one)", rowIDs(r))
+	}
+	for _, o := range []Options{{Sweeps: []string{"a"}, NoDigest: true}, {Sweeps: []string{"a"}, Verify: true}} {
+		r := collect(t, fx.st, o)
+		if contains(rowIDs(r), pid("s1")) {
+			t.Errorf("%+v: s1 read from the digest", o)
+		}
+	}
+}

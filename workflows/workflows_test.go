@@ -31,6 +31,7 @@ type fakeSweep struct {
 
 	reportErr error // returned by ReportSweep
 	reports   []int // points trained when each ReportSweep ran
+	digests   []int // Lo of each DigestChunk
 
 	mu               sync.Mutex
 	running, maxRuns int
@@ -82,6 +83,12 @@ func (f *fakeSweep) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		}
 		return activities.PointSummary{PointID: in.PointID, Loss: 0.5}, nil
 	})
+	env.OnActivity(a.DigestChunk, mockCtx, mockAny).Return(func(_ context.Context, in activities.DigestInput) (int, error) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.digests = append(f.digests, in.Lo)
+		return in.Hi - in.Lo, nil
+	})
 	env.OnActivity(a.ReportSweep, mockCtx, mockAny).Return(func(_ context.Context, in activities.ReportInput) (activities.ReportSummary, error) {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -128,6 +135,11 @@ func TestSweepCounts(t *testing.T) {
 	}
 	if len(p.Failures) != 1 || p.Failures[0].Index != 20 || p.Failures[0].PointID != "p0020" {
 		t.Errorf("failures %+v, want point 20", p.Failures)
+	}
+	// Every chunk wrote its digest once, at its end.
+	slices.Sort(f.digests)
+	if !slices.Equal(f.digests, []int{0, 10, 20}) {
+		t.Errorf("digests of chunks at %v, want 0, 10, 20", f.digests)
 	}
 	for i := 0; i < 25; i++ {
 		n := f.trained[f.id(i)]
