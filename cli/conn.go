@@ -3,12 +3,12 @@ package cli
 import (
 	"context"
 	"errors"
-	"sync"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"strconv"
+	"sync"
 	"time"
 
 	"go.temporal.io/sdk/client"

@@ -55,8 +55,8 @@ type Progress struct {
 	Reused     int       `json:"reused"`
 	Failed     int       `json:"failed"`
 	Repaired   int       `json:"repaired,omitempty"` // damaged results found by Verify and recomputed
-	Running    int       `json:"running"` // points training now (status adds the children's)
-	Pending    int       `json:"pending"` // points not finished yet
+	Running    int       `json:"running"`            // points training now (status adds the children's)
+	Pending    int       `json:"pending"`            // points not finished yet
 	Chunks     int       `json:"chunks"`
 	ChunksDone int       `json:"chunks_done"`
 	Children   []string  `json:"children,omitempty"` // running chunk workflows
