@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bitsweep/bitsweep/results"
 	"github.com/bitsweep/bitsweep/spec"
 	"github.com/bitsweep/bitsweep/storage"
 )
@@ -50,6 +51,16 @@ func TestReportSweep(t *testing.T) {
 
 	if _, err := actEnv(acts).ExecuteActivity(acts.TrainPoint, TrainPointInput{Sweep: "r", PointID: points[1].ID, Config: points[1].Config}); err != nil {
 		t.Fatal(err)
+	}
+	// The chunk's digest holds both points.
+	v, err = actEnv(acts).ExecuteActivity(acts.DigestChunk, DigestInput{Sweep: "r", Spec: yaml, Lo: 0, Hi: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nd int
+	v.Get(&nd)
+	if d, err := results.ReadDigests(ctx, st, "r"); err != nil || nd != 2 || len(d) != 2 {
+		t.Errorf("digest: %d points written, %d read (%v)", nd, len(d), err)
 	}
 	v, err = actEnv(acts).ExecuteActivity(acts.ReportSweep, ReportInput{Sweep: "r"})
 	if err != nil {
