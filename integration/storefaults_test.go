@@ -122,11 +122,21 @@ func mountTmpfs(t *testing.T, dir, size string) {
 	t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 }
 
-// remount changes a tmpfs' size or makes it read-only / writable again.
+// remount changes a tmpfs' size or makes it read-only / writable again. A
+// read-only remount fails with EBUSY while a file is open for writing (a
+// worker storing an object): it is retried until the moment is free.
 func remount(t *testing.T, dir, opts string, flags uintptr) {
 	t.Helper()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|flags, opts); err != nil {
-		t.Fatalf("remount %s %s: %v", dir, opts, err)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err := syscall.Mount("tmpfs", dir, "tmpfs", syscall.MS_REMOUNT|flags, opts)
+		if err == nil {
+			return
+		}
+		if err != syscall.EBUSY || time.Now().After(deadline) {
+			t.Fatalf("remount %s %s (flags %#x): %v", dir, opts, flags, err)
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
