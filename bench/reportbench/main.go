@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,7 +56,7 @@ func parseFlags() (*flags, error) {
 	flag.StringVar(&f.prefix, "prefix", "", `prefix of the store in the bucket (default "n<N>")`)
 	flag.StringVar(&f.sweep, "sweep", "reportbench", "name of the synthetic sweep")
 	flag.StringVar(&conc, "concurrency", "16,32,64,128", "report.Options.Concurrency values to measure, comma-separated")
-	flag.StringVar(&modes, "modes", "sweep,store", "what to collect: sweep (the sweep's manifest) and/or store (everything under points/)")
+	flag.StringVar(&modes, "modes", "digest,sweep", "what to collect: digest (the sweep's manifest and chunk digests, as reports do), sweep (the manifest, every result.json read one by one) and/or store (everything under points/)")
 	flag.BoolVar(&f.populate, "populate", false, "write the synthetic results and the sweep if the store does not hold them yet")
 	flag.IntVar(&f.putConc, "populate-concurrency", 32, "parallel uploads while populating")
 	flag.IntVar(&f.repeat, "repeat", 1, "measurements per (mode, concurrency)")
@@ -82,8 +83,8 @@ func parseFlags() (*flags, error) {
 	}
 	for _, m := range strings.Split(modes, ",") {
 		m = strings.TrimSpace(m)
-		if m != "sweep" && m != "store" {
-			return nil, fmt.Errorf("-modes: %q is neither sweep nor store", m)
+		if m != "digest" && m != "sweep" && m != "store" {
+			return nil, fmt.Errorf("-modes: %q is not digest, sweep or store", m)
 		}
 		f.modes = append(f.modes, m)
 	}
@@ -141,6 +142,11 @@ func run() error {
 	}
 	if err := prepare(ctx, st, sy, f, server); err != nil {
 		return err
+	}
+	if slices.Contains(f.modes, "digest") {
+		if err := digests(ctx, st, sy, f.n); err != nil {
+			return err
+		}
 	}
 	fmt.Println("The synthetic points hold result.json only: the B.npy, A.npy, params.json and curve.csv it names")
 	fmt.Println("are not written, so the store mode lists n objects under points/ where a real store has 5n")
@@ -359,8 +365,11 @@ const heapObjects = "/memory/classes/heap/objects:bytes"
 // measure runs one report.Collect and times it.
 func measure(ctx context.Context, st storage.Store, sy *synth, mode string, c int) (measurement, error) {
 	o := report.Options{Concurrency: c}
-	if mode == "sweep" {
+	switch mode {
+	case "digest":
 		o.Sweeps = []string{sy.name}
+	case "sweep":
+		o.Sweeps, o.NoDigest = []string{sy.name}, true
 	}
 	runtime.GC()
 	var before runtime.MemStats
@@ -406,7 +415,7 @@ func measure(ctx context.Context, st storage.Store, sy *synth, mode string, c in
 		p := r.Problems[0]
 		m.firstProblem = fmt.Sprintf("%s %s: %s", p.PointID, p.Kind, p.Detail)
 	}
-	if mode == "sweep" {
+	if mode != "store" {
 		for i := range r.Rows {
 			if r.Rows[i].Sweep != sy.name {
 				m.wrongSweep++
@@ -417,6 +426,36 @@ func measure(ctx context.Context, st storage.Store, sy *synth, mode string, c in
 }
 
 func mib(b uint64) float64 { return float64(b) / (1 << 20) }
+
+// digestChunk is the number of points per digest, as a sweep's chunks
+// (workflows.DefaultChunk is 500, at most 1000).
+const digestChunk = 1000
+
+// digests writes the sweep's chunk digests (results.WriteDigest, what each
+// chunk workflow does when it finishes) unless they are there; not timed
+// as part of the report.
+func digests(ctx context.Context, st storage.Store, sy *synth, n int) error {
+	have, err := results.ReadDigests(ctx, st, sy.name)
+	if err != nil {
+		return err
+	}
+	if len(have) == n {
+		fmt.Printf("digests: %d points already in the sweep's digests\n", n)
+		return nil
+	}
+	t0 := time.Now()
+	for lo := 0; lo < n; lo += digestChunk {
+		var ids []string
+		for i := lo; i < min(n, lo+digestChunk); i++ {
+			ids = append(ids, sy.point(i).ID)
+		}
+		if _, err := results.WriteDigest(ctx, st, sy.name, lo, ids, 64); err != nil {
+			return err
+		}
+	}
+	fmt.Printf("digests: wrote %d chunk digests in %.1f s (the chunk workflows do this as they finish)\n", (n+digestChunk-1)/digestChunk, time.Since(t0).Seconds())
+	return nil
+}
 
 // cpuSeconds is the user + system CPU time of this process so far.
 func cpuSeconds() float64 {
