@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bitsweep/bitsweep/results"
 	"github.com/bitsweep/bitsweep/storage"
@@ -84,16 +85,28 @@ func Collect(ctx context.Context, st storage.Store, o Options) (*Report, error) 
 		err     error
 	}
 	// A named sweep's digests hold copies of its results: a few large
-	// reads instead of one per point. Points they lack are read one by one.
-	cached := map[string][]byte{}
+	// reads instead of one per point, decoded as they arrive (only the rows
+	// are kept). Points they lack are read one by one below.
+	type digested struct {
+		row     *Row
+		problem *Problem
+		at      time.Time // when its digest was written: the newest wins
+	}
+	decoded := map[string]digested{}
 	if len(o.Sweeps) > 0 && !o.Verify && !o.NoDigest {
+		var mu sync.Mutex
 		for _, name := range o.Sweeps {
-			d, err := results.ReadDigests(ctx, st, name)
+			err := results.EachDigest(ctx, st, name, max(1, o.Concurrency/8), func(id string, raw []byte, at time.Time) error {
+				row, p := decode(raw, id, "")
+				mu.Lock()
+				defer mu.Unlock()
+				if d, ok := decoded[id]; !ok || at.After(d.at) {
+					decoded[id] = digested{row, p, at}
+				}
+				return nil
+			})
 			if err != nil {
 				return nil, err
-			}
-			for id, raw := range d {
-				cached[id] = raw
 			}
 		}
 	}
@@ -103,7 +116,21 @@ func Collect(ctx context.Context, st storage.Store, o Options) (*Report, error) 
 	for range o.Concurrency {
 		wg.Go(func() {
 			for j := range jobs {
-				row, p, err := fetch(ctx, st, j.id, j.sweep, o.Verify, cached[j.id])
+				var row *Row
+				var p *Problem
+				var err error
+				if d, ok := decoded[j.id]; ok {
+					row, p = d.row, d.problem // read-only from here on: copy before labelling
+					if row != nil {
+						r := *row
+						r.Sweep, row = j.sweep, &r
+					} else {
+						q := *p
+						q.Sweep, p = j.sweep, &q
+					}
+				} else {
+					row, p, err = fetch(ctx, st, j.id, j.sweep, o.Verify)
+				}
 				select {
 				case outs <- outcome{row, p, err}:
 				case <-ctx.Done():
@@ -249,18 +276,12 @@ func ReadManifest(ctx context.Context, st storage.Store, sweep string) ([]string
 // fetch reads one point's result and, with verify, its artifacts. It
 // returns the row, or the problem that keeps the point out, or an error when
 // the store could not be read.
-//
-// cached, if not nil, is the point's result.json from a digest, used
-// instead of reading it.
-func fetch(ctx context.Context, st storage.Store, id, sweep string, verify bool, cached []byte) (*Row, *Problem, error) {
+func fetch(ctx context.Context, st storage.Store, id, sweep string, verify bool) (*Row, *Problem, error) {
 	problem := func(kind string, err error) (*Row, *Problem, error) {
 		return nil, &Problem{PointID: id, Sweep: sweep, Kind: kind, Detail: err.Error()}, nil
 	}
 	key := results.PointKey(id, results.ResultFile)
-	b, err := cached, error(nil)
-	if b == nil {
-		b, err = st.Get(ctx, key)
-	}
+	b, err := st.Get(ctx, key)
 	switch {
 	case errors.Is(err, storage.ErrNotExist):
 		return problem(Missing, err)
@@ -268,6 +289,33 @@ func fetch(ctx context.Context, st storage.Store, id, sweep string, verify bool,
 		return problem(Checksum, err)
 	case err != nil:
 		return nil, nil, fmt.Errorf("point %s: %w", id, err)
+	}
+	rec, p := decodeRecord(b, id, sweep)
+	if p != nil {
+		return nil, p, nil
+	}
+	if verify {
+		if err := verifyArtifacts(ctx, st, rec); err != nil {
+			switch {
+			case errors.Is(err, storage.ErrNotExist):
+				return problem(MissingArtifact, err)
+			case errors.Is(err, storage.ErrChecksum):
+				return problem(Checksum, err)
+			}
+			return nil, nil, fmt.Errorf("point %s: %w", id, err)
+		}
+	}
+	row := newRow(rec, sweep)
+	return &row, nil, nil
+}
+
+// decodeRecord decodes a point's result.json, or returns the problem that
+// keeps it out of the rows (undecodable, another point's, another trainer
+// version).
+func decodeRecord(b []byte, id, sweep string) (*results.Record, *Problem) {
+	key := results.PointKey(id, results.ResultFile)
+	problem := func(kind string, err error) (*results.Record, *Problem) {
+		return nil, &Problem{PointID: id, Sweep: sweep, Kind: kind, Detail: err.Error()}
 	}
 	var rec results.Record
 	if err := json.Unmarshal(b, &rec); err != nil {
@@ -279,19 +327,17 @@ func fetch(ctx context.Context, st storage.Store, id, sweep string, verify bool,
 	if v := rec.Result.Version; v != train.Version {
 		return problem(StaleVersion, fmt.Errorf("trainer version %q, this is %q", v, train.Version))
 	}
-	if verify {
-		if err := verifyArtifacts(ctx, st, &rec); err != nil {
-			switch {
-			case errors.Is(err, storage.ErrNotExist):
-				return problem(MissingArtifact, err)
-			case errors.Is(err, storage.ErrChecksum):
-				return problem(Checksum, err)
-			}
-			return nil, nil, fmt.Errorf("point %s: %w", id, err)
-		}
+	return &rec, nil
+}
+
+// decode turns a result.json copy from a digest into a row or a problem.
+func decode(b []byte, id, sweep string) (*Row, *Problem) {
+	rec, p := decodeRecord(b, id, sweep)
+	if p != nil {
+		return nil, p
 	}
-	row := newRow(&rec, sweep)
-	return &row, nil, nil
+	row := newRow(rec, sweep)
+	return &row, nil
 }
 
 // verifyArtifacts is results.Verify in the order of the artifacts' names, so

@@ -638,7 +638,7 @@ func TestCollectDigest(t *testing.T) {
 	ctx := context.Background()
 	// Digest s1 and s2, then delete s1's result.json behind the digest's
 	// back: only a report that uses the digest still has s1.
-	if _, err := results.WriteDigest(ctx, fx.st, "a", 0, []string{pid("s1"), pid("s2")}, 2); err != nil {
+	if _, err := results.WriteDigest(ctx, fx.st, "a", 0, []string{pid("s1"), pid("s2"), pid("old")}, 2); err != nil {
 		t.Fatal(err)
 	}
 	if err := fx.st.Delete(ctx, results.PointKey(pid("s1"), results.ResultFile)); err != nil {
@@ -647,6 +647,17 @@ func TestCollectDigest(t *testing.T) {
 	r := collect(t, fx.st, Options{Sweeps: []string{"a"}})
 	if !contains(rowIDs(r), pid("s1")) || !contains(rowIDs(r), pid("s3")) {
 		t.Errorf("with the digest: rows %v lack s1 (digest) or s3 (read one by one)", rowIDs(r))
+	}
+	// A stale result in a digest is a problem of the point, labelled with
+	// its sweep, as when read one by one.
+	found := false
+	for _, p := range r.Problems {
+		if p.PointID == pid("old") {
+			found = p.Kind == StaleVersion && p.Sweep == "a"
+		}
+	}
+	if !found {
+		t.Errorf("problems %+v lack old's stale-version in sweep a", r.Problems)
 	}
 	for _, o := range []Options{{Sweeps: []string{"a"}, NoDigest: true}, {Sweeps: []string{"a"}, Verify: true}} {
 		r := collect(t, fx.st, o)

@@ -94,6 +94,75 @@ func WriteDigest(ctx context.Context, st storage.Store, sweep string, lo int, id
 	return n, nil
 }
 
+// EachDigest reads a sweep's digests, at most conc at a time, and calls fn
+// (concurrently) with every line: the point, its result.json copy and when
+// the digest was written. It stops at the first error from the store, a
+// malformed line or fn.
+func EachDigest(ctx context.Context, st storage.Store, sweep string, conc int, fn func(id string, raw []byte, written time.Time) error) error {
+	prefix := SweepKey(sweep, DigestDir) + "/"
+	var objs []storage.ObjectInfo
+	if err := st.List(ctx, prefix, func(oi storage.ObjectInfo) error {
+		if strings.HasSuffix(oi.Key, ".jsonl") {
+			objs = append(objs, oi)
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("digests of sweep %s: %w", sweep, err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	sem := make(chan struct{}, max(1, conc))
+	for _, oi := range objs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				return
+			}
+			b, err := st.Get(ctx, oi.Key)
+			if err != nil {
+				fail(fmt.Errorf("digests of sweep %s: %w", sweep, err))
+				return
+			}
+			sc := bufio.NewScanner(bytes.NewReader(b))
+			sc.Buffer(nil, 64<<20)
+			for line := 1; sc.Scan(); line++ {
+				var dl digestLine
+				if err := json.Unmarshal(sc.Bytes(), &dl); err != nil {
+					fail(fmt.Errorf("digest %s, line %d: %w", oi.Key, line, err))
+					return
+				}
+				if err := CheckPointID(dl.ID); err != nil {
+					fail(fmt.Errorf("digest %s, line %d: %w", oi.Key, line, err))
+					return
+				}
+				if err := fn(dl.ID, dl.Result, oi.Modified); err != nil {
+					fail(err)
+					return
+				}
+			}
+			if err := sc.Err(); err != nil {
+				fail(fmt.Errorf("digest %s: %w", oi.Key, err))
+			}
+		})
+	}
+	wg.Wait()
+	return firstErr
+}
+
 // ReadDigests returns the result.json copies in a sweep's digests by point
 // ID (an empty map if it has none). When two digests hold a point (chunks
 // re-cut by a different chunk size), the more recently written one wins.
@@ -103,39 +172,18 @@ func ReadDigests(ctx context.Context, st storage.Store, sweep string) (map[strin
 		raw []byte
 		at  time.Time
 	}
+	var mu sync.Mutex
 	got := map[string]entry{}
-	prefix := SweepKey(sweep, DigestDir) + "/"
-	var objs []storage.ObjectInfo
-	if err := st.List(ctx, prefix, func(oi storage.ObjectInfo) error {
-		if strings.HasSuffix(oi.Key, ".jsonl") {
-			objs = append(objs, oi)
+	err := EachDigest(ctx, st, sweep, 1, func(id string, raw []byte, at time.Time) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if e, ok := got[id]; !ok || at.After(e.at) {
+			got[id] = entry{raw, at}
 		}
 		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("digests of sweep %s: %w", sweep, err)
-	}
-	for _, oi := range objs {
-		b, err := st.Get(ctx, oi.Key)
-		if err != nil {
-			return nil, fmt.Errorf("digests of sweep %s: %w", sweep, err)
-		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		sc.Buffer(nil, 64<<20)
-		for line := 1; sc.Scan(); line++ {
-			var dl digestLine
-			if err := json.Unmarshal(sc.Bytes(), &dl); err != nil {
-				return nil, fmt.Errorf("digest %s, line %d: %w", oi.Key, line, err)
-			}
-			if err := CheckPointID(dl.ID); err != nil {
-				return nil, fmt.Errorf("digest %s, line %d: %w", oi.Key, line, err)
-			}
-			if e, ok := got[dl.ID]; !ok || oi.Modified.After(e.at) {
-				got[dl.ID] = entry{dl.Result, oi.Modified}
-			}
-		}
-		if err := sc.Err(); err != nil {
-			return nil, fmt.Errorf("digest %s: %w", oi.Key, err)
-		}
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make(map[string][]byte, len(got))
 	for id, e := range got {
