@@ -296,44 +296,36 @@ func TestFaults(t *testing.T) {
 		row("worker SIGKILLs", fmt.Sprintf("%d random SIGKILLs of 3 workers, each restarted", kills), o, "")
 	})
 
+	// midSweep runs a 24-point sweep and injects a fault after 8 points.
+	midSweep := func(t *testing.T, name, what string, fault func()) {
+		tp.t = t
+		spec := faultSpec(t, name, 6) // 24 points
+		before := countResults(st)
+		t0 := time.Now()
+		run := tp.run(spec)
+		waitFor(t, 5*time.Minute, "a third of the points", func() bool { return countResults(st)-before >= 8 }, run)
+		fault()
+		if err := run.wait(t, 15*time.Minute); err != nil {
+			t.Fatalf("run: %v\n%s", err, tail(run.output(), 3000))
+		}
+		o := tp.checkSweep(st, name, 24)
+		o.wall = time.Since(t0)
+		if sum := summary(t, run.output()); sum["points"] != 24 || sum["failed"] != 0 {
+			t.Errorf("summary %v", sum)
+		}
+		row(what, "", o, "")
+	}
 	t.Run("server-restart", func(t *testing.T) {
-		tp.t = t
-		spec := faultSpec(t, "restart", 6) // 24 points
-		before := countResults(st)
-		t0 := time.Now()
-		run := tp.run(spec)
-		waitFor(t, 5*time.Minute, "a third of the points", func() bool { return countResults(st)-before >= 8 }, run)
-		tp.script("restart-server")
-		if err := run.wait(t, 15*time.Minute); err != nil {
-			t.Fatalf("run: %v\n%s", err, tail(run.output(), 3000))
-		}
-		o := tp.checkSweep(st, "restart", 24)
-		o.wall = time.Since(t0)
-		if sum := summary(t, run.output()); sum["points"] != 24 || sum["failed"] != 0 {
-			t.Errorf("summary %v", sum)
-		}
-		row("server restart", "Temporal server (SQLite) stopped and restarted after 8 of 24 points", o, "")
+		midSweep(t, "restart", "server restart: Temporal server (SQLite) stopped and restarted after 8 of 24 points", func() {
+			tp.script("restart-server")
+		})
 	})
-
 	t.Run("s3-outage", func(t *testing.T) {
-		tp.t = t
-		spec := faultSpec(t, "outage", 6)
-		before := countResults(st)
-		t0 := time.Now()
-		run := tp.run(spec)
-		waitFor(t, 5*time.Minute, "a third of the points", func() bool { return countResults(st)-before >= 8 }, run)
-		tp.script("stop-s3")
-		time.Sleep(30 * time.Second)
-		tp.script("start-s3")
-		if err := run.wait(t, 15*time.Minute); err != nil {
-			t.Fatalf("run: %v\n%s", err, tail(run.output(), 3000))
-		}
-		o := tp.checkSweep(st, "outage", 24)
-		o.wall = time.Since(t0)
-		if sum := summary(t, run.output()); sum["points"] != 24 || sum["failed"] != 0 {
-			t.Errorf("summary %v", sum)
-		}
-		row("S3 outage", "MinIO stopped for 30 s after 8 of 24 points, then restarted", o, "")
+		midSweep(t, "outage", "S3 outage: MinIO stopped for 30 s after 8 of 24 points, then restarted", func() {
+			tp.script("stop-s3")
+			time.Sleep(30 * time.Second)
+			tp.script("start-s3")
+		})
 	})
 
 	t.Run("submitted-twice", func(t *testing.T) {
