@@ -297,7 +297,7 @@ func TestFaults(t *testing.T) {
 	})
 
 	// midSweep runs a 24-point sweep and injects a fault after 8 points.
-	midSweep := func(t *testing.T, name, what string, fault func()) {
+	midSweep := func(t *testing.T, name, scenario, what string, fault func()) {
 		tp.t = t
 		spec := faultSpec(t, name, 6) // 24 points
 		before := countResults(st)
@@ -313,15 +313,15 @@ func TestFaults(t *testing.T) {
 		if sum := summary(t, run.output()); sum["points"] != 24 || sum["failed"] != 0 {
 			t.Errorf("summary %v", sum)
 		}
-		row(what, "", o, "")
+		row(scenario, what, o, "")
 	}
 	t.Run("server-restart", func(t *testing.T) {
-		midSweep(t, "restart", "server restart: Temporal server (SQLite) stopped and restarted after 8 of 24 points", func() {
+		midSweep(t, "restart", "server restart", "Temporal server (SQLite) stopped and restarted after 8 of 24 points", func() {
 			tp.script("restart-server")
 		})
 	})
 	t.Run("s3-outage", func(t *testing.T) {
-		midSweep(t, "outage", "S3 outage: MinIO stopped for 30 s after 8 of 24 points, then restarted", func() {
+		midSweep(t, "outage", "S3 outage", "MinIO stopped for 30 s after 8 of 24 points, then restarted", func() {
 			tp.script("stop-s3")
 			time.Sleep(30 * time.Second)
 			tp.script("start-s3")
