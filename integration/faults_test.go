@@ -184,8 +184,10 @@ func (tp *topology) checkSweep(st storage.Store, sweep string, want int) outcome
 		if rec.Result.Backend == "fake" {
 			tp.t.Errorf("%s: point %s computed by the fake trainer", sweep, id)
 		}
-		if n := trained[id]; n != 1 {
-			tp.t.Errorf("%s: point %s trained to the end %d times, want once", sweep, id, n)
+		// Once, or not at all in the log when the worker died between
+		// storing result.json and logging (a retry then reuses the result).
+		if n := trained[id]; n > 1 {
+			tp.t.Errorf("%s: point %s trained to the end %d times, want at most once", sweep, id, n)
 		}
 		o.trained += trained[id]
 		if rec.Attempt > 1 {
@@ -246,9 +248,9 @@ func TestFaults(t *testing.T) {
 
 	t.Run("worker-kills", func(t *testing.T) {
 		tp.t = t
-		spec := faultSpec(t, "kills", 8) // 32 points
+		spec := faultSpec(t, "kills", 12) // 48 points
 		t0 := time.Now()
-		run := tp.run(spec)
+		run := tp.run(spec, "--window", "3") // long enough for 20 kills on a fast machine too
 		done := make(chan struct{})
 		var kills int
 		var mu sync.Mutex
@@ -260,7 +262,7 @@ func TestFaults(t *testing.T) {
 				case err := <-run.done:
 					run.done <- err
 					return
-				case <-time.After(time.Duration(500+rng.IntN(2500)) * time.Millisecond):
+				case <-time.After(time.Duration(300+rng.IntN(1200)) * time.Millisecond):
 				}
 				i := 1 + rng.IntN(3)
 				if err := exec.Command("bash", "../deploy/local/topology.sh", "kill-worker", fmt.Sprint(i), "--dir", tp.dir).Run(); err != nil {
@@ -285,9 +287,9 @@ func TestFaults(t *testing.T) {
 			cmd.Run()
 		}
 		sum := summary(t, run.output())
-		o := tp.checkSweep(st, "kills", 32)
+		o := tp.checkSweep(st, "kills", 48)
 		o.wall = time.Since(t0)
-		if sum["points"] != 32 || sum["failed"] != 0 {
+		if sum["points"] != 48 || sum["failed"] != 0 {
 			t.Errorf("summary %v", sum)
 		}
 		if kills < 20 {
