@@ -295,7 +295,7 @@ func fetch(ctx context.Context, st storage.Store, id, sweep string, verify bool)
 		return nil, p, nil
 	}
 	if verify {
-		if err := verifyArtifacts(ctx, st, rec); err != nil {
+		if err := results.Verify(ctx, st, rec); err != nil {
 			switch {
 			case errors.Is(err, storage.ErrNotExist):
 				return problem(MissingArtifact, err)
@@ -338,27 +338,6 @@ func decode(b []byte, id, sweep string) (*Row, *Problem) {
 	}
 	row := newRow(rec, sweep)
 	return &row, nil
-}
-
-// verifyArtifacts is results.Verify in the order of the artifacts' names, so
-// that the problem reported is the same on every run.
-func verifyArtifacts(ctx context.Context, st storage.Store, rec *results.Record) error {
-	names := make([]string, 0, len(rec.Artifacts))
-	for name := range rec.Artifacts {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		a := rec.Artifacts[name]
-		b, err := st.Get(ctx, a.Key)
-		if err != nil {
-			return fmt.Errorf("artifact %s: %w", name, err)
-		}
-		if got := storage.SHA256Hex(b); got != a.SHA256 {
-			return fmt.Errorf("artifact %s: %w: sha256 %s, result.json says %s", name, storage.ErrChecksum, got, a.SHA256)
-		}
-	}
-	return nil
 }
 
 // sortReport sorts the rows by (Sweep, PointID) and the problems by (Sweep,

@@ -49,16 +49,23 @@ func Generate(ctx context.Context, st storage.Store, dir string, o GenerateOptio
 	files.Tables = []string{"results.csv", "results.parquet", "groups.csv", "problems.csv", "summary.json"}
 	if !o.NoFigures {
 		r.Figures = Figures(r.Groups)
-		for _, row := range HeatmapPoints(r.Rows, o.Heatmaps) {
-			f, err := Heatmap(ctx, st, row)
+		// A figure drawn from a point's artifacts: kept, or left out with a
+		// warning when an artifact is missing or damaged.
+		add := func(f Figure, err error) error {
 			if err != nil {
 				if ctx.Err() != nil {
-					return r, files, ctx.Err()
+					return ctx.Err()
 				}
 				r.Warnings = append(r.Warnings, err.Error())
-				continue
+				return nil
 			}
 			r.Figures = append(r.Figures, f)
+			return nil
+		}
+		for _, row := range HeatmapPoints(r.Rows, o.Heatmaps) {
+			if err := add(Heatmap(ctx, st, row)); err != nil {
+				return r, files, err
+			}
 		}
 		curves := CurvePoints(r.Rows)
 		sweeps := make([]string, 0, len(curves))
@@ -67,15 +74,9 @@ func Generate(ctx context.Context, st storage.Store, dir string, o GenerateOptio
 		}
 		sort.Strings(sweeps)
 		for _, s := range sweeps {
-			f, err := Curves(ctx, st, s, curves[s])
-			if err != nil {
-				if ctx.Err() != nil {
-					return r, files, ctx.Err()
-				}
-				r.Warnings = append(r.Warnings, err.Error())
-				continue
+			if err := add(Curves(ctx, st, s, curves[s])); err != nil {
+				return r, files, err
 			}
-			r.Figures = append(r.Figures, f)
 		}
 		for i := range r.Figures {
 			names, err := r.Figures[i].Render(dir)

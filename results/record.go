@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/bitsweep/bitsweep/storage"
@@ -66,10 +68,12 @@ func Exists(ctx context.Context, st storage.Store, id string) (bool, error) {
 }
 
 // Verify fetches every artifact of r and checks it against the checksum in
-// the record (the store also checks its own checksum on read). It returns
-// the first problem found, naming the file.
+// the record (the store also checks its own checksum on read), in the order
+// of the artifacts' names, so that the problem reported is the same on
+// every run. It returns the first problem found, naming the file.
 func Verify(ctx context.Context, st storage.Store, r *Record) error {
-	for name, a := range r.Artifacts {
+	for _, name := range slices.Sorted(maps.Keys(r.Artifacts)) {
+		a := r.Artifacts[name]
 		b, err := st.Get(ctx, a.Key)
 		if err != nil {
 			return fmt.Errorf("artifact %s: %w", name, err)
