@@ -17,7 +17,7 @@ func TestReportSweep(t *testing.T) {
 	st := newStore(t)
 	acts := &Activities{Store: st}
 	ctx := context.Background()
-	yaml := []byte("name: r\nfixed:\n  source: bernoulli-gaussian\n  arch: linear\n  d: 16\n  steps: 30\n  batch: 16\n  rate: 0.5\ngrid:\n  sparsity: [0.2, 0.6]\n")
+	yaml := []byte("name: r\nfixed:\n  source: bernoulli-gaussian\n  arch: linear\n  d: 16\n  steps: 30\n  until: fixed\n  batch: 16\n  rate: 0.5\ngrid:\n  sparsity: [0.2, 0.6]\n")
 	if _, err := acts.PrepareSweep(ctx, PrepareInput{Sweep: "r", Spec: yaml}); err != nil {
 		t.Fatal(err)
 	}

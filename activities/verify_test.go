@@ -24,7 +24,7 @@ func TestPlanChunkVerify(t *testing.T) {
 	}
 	acts := &Activities{Store: st} // the real trainer: B.npy and determinism matter here
 	ctx := context.Background()
-	yaml := []byte("name: v\nfixed:\n  source: gaussian\n  d: 8\n  steps: 5\n  batch: 8\n  eval_samples: 64\ngrid:\n  rate: [0.5, 1]\n")
+	yaml := []byte("name: v\nfixed:\n  source: gaussian\n  d: 8\n  steps: 5\n  until: fixed\n  batch: 8\n  eval_samples: 64\ngrid:\n  rate: [0.5, 1]\n")
 	s, err := spec.Parse(yaml, "v.yaml")
 	if err != nil {
 		t.Fatal(err)

@@ -63,7 +63,10 @@ func pointFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.IntVar(&c.Dim, "d", 256, "input dimension d (images: 0 = the file's)")
 	fs.StringVar(&c.Arch, "arch", "linear", "architecture: linear, denoiser, multilayer")
 	fs.IntVar(&c.Layers, "layers", 0, "multilayer: decoder layers L (default 3)")
-	fs.IntVar(&c.Steps, "steps", 0, "optimiser steps (default 1500)")
+	fs.IntVar(&c.Steps, "steps", 0, "step budget (default 20000); with --until fixed the exact number of steps (default 1500)")
+	fs.StringVar(&c.Until, "until", "", "stopping rule: converged (held-out loss on its plateau; --steps caps it) or fixed (exactly --steps) (default converged)")
+	fs.Float64Var(&c.Tol, "tol", 0, "until converged: relative improvement per doubling of the steps below which a phase has converged (default 0.003)")
+	fs.StringVar(&c.Escape, "escape", "", "until converged: probe (restart from the encoder pulled towards its nearest permutation, keep the better) or none (default probe)")
 	fs.IntVar(&c.Batch, "batch", 0, "minibatch size (default 256)")
 	fs.Float64Var(&c.LR, "lr", 0, "learning rate (default 2e-3 for adam, 0.5 for sgd)")
 	fs.StringVar(&c.Optimizer, "optimizer", "adam", "adam or sgd")
@@ -74,7 +77,7 @@ func pointFlags(fs *flag.FlagSet, c *train.Config) {
 	fs.StringVar(&c.Denoiser, "denoiser", "", "denoiser parameters: learned or theory (default learned)")
 	fs.BoolVar(&c.Refit, "refit", false, "linear: refit the decoder by least squares before evaluation")
 	fs.StringVar(&c.DecoderGrad, "decoder-grad", "", "multilayer: tied (decoder trains B too) or stop (default tied)")
-	fs.StringVar(&c.Schedule, "schedule", "", "learning-rate schedule: constant or tail (default tail)")
+	fs.StringVar(&c.Schedule, "schedule", "", "learning-rate schedule: plateau (until converged), constant or tail (until fixed) (default plateau, or tail with --until fixed)")
 	fs.IntVar(&c.EvalSamples, "eval-samples", 0, "held-out samples for the final loss (default 8192)")
 }
 
@@ -112,8 +115,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if e := res.Theory.Expected; e != nil {
 		fmt.Fprintf(stdout, ", theory %.4f", *e)
 	}
-	fmt.Fprintf(stdout, "; perm_score %.4f, orth_error %.3f; %d steps in %.1fs\n", res.Minimizer.PermScore,
-		res.Minimizer.OrthError, res.Steps, res.Seconds)
+	fmt.Fprintf(stdout, "; perm_score %.4f, orth_error %.3f; %d steps in %.1fs (%s)\n", res.Minimizer.PermScore,
+		res.Minimizer.OrthError, res.Steps, res.Seconds, stopNote(res))
 	return nil
 }
 
@@ -126,6 +129,7 @@ func summary(r *train.Result) map[string]any {
 		"steps": r.Steps, "seconds": r.Seconds, "seed": r.Config.Seed, "theory": r.Theory,
 		"config": r.Config, "n": r.N, "train_loss": r.TrainLoss, "params": r.Params,
 		"backend": r.Backend, "trainer_version": r.Version, "eval_rows": r.EvalRows,
+		"converged": r.Converged, "stop_reason": r.StopReason, "plateau_exit_step": r.PlateauExitStep, "escape": r.Escape,
 	}
 }
 
@@ -155,4 +159,16 @@ func writeDir(dir string, tr *train.Trainer, res *train.Result) error {
 		}
 	}
 	return nil
+}
+
+// stopNote says how a run stopped, for the one-line summary.
+func stopNote(r *train.Result) string {
+	note := r.StopReason
+	if !r.Converged && r.StopReason == "budget" {
+		note = "NOT converged: the step budget ran out"
+	}
+	if e := r.Escape; e != nil && e.ProbeKept {
+		note += fmt.Sprintf("; left the plateau at step %d (probe gained %.4f)", e.ProbeStep, e.Gain)
+	}
+	return note
 }

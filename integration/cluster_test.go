@@ -28,7 +28,7 @@ func TestWorkerKilledMidPoint(t *testing.T) {
 	env := []string{"TEMPORAL_ADDRESS=" + addr, "BITSWEEP_STORE=" + store, "BITSWEEP_CHECKPOINT_INTERVAL=1s"}
 	spec := writeSpec(t, dir, `
 name: onepoint
-fixed: {source: gaussian, d: 128, steps: 6000, batch: 128, eval_samples: 2048}
+fixed: {source: gaussian, d: 128, steps: 6000, until: fixed, batch: 128, eval_samples: 2048}
 grid: {rate: [1]}
 `)
 	a := start(t, env, "worker", "--concurrency", "1")
@@ -82,7 +82,7 @@ func TestTwoWorkersMinIO(t *testing.T) {
 		"AWS_ACCESS_KEY_ID=" + os.Getenv("MINIO_ROOT_USER"), "AWS_SECRET_ACCESS_KEY=" + os.Getenv("MINIO_ROOT_PASSWORD")}
 	spec := writeSpec(t, dir, `
 name: twoworkers
-fixed: {source: bernoulli-gaussian, rate: 1, d: 32, steps: 300, batch: 64, eval_samples: 1024}
+fixed: {source: bernoulli-gaussian, rate: 1, d: 32, steps: 300, until: fixed, batch: 64, eval_samples: 1024}
 grid:
   sparsity: [0.1, 0.3, 0.5, 0.7]
   arch: [linear, denoiser]

@@ -211,7 +211,7 @@ func faultSpec(t *testing.T, name string, sparsities int) string {
 	dir := t.TempDir()
 	return writeSpec(t, dir, fmt.Sprintf(`
 name: %s
-fixed: {source: bernoulli-gaussian, rate: 1, d: 48, steps: %d, batch: 64, eval_samples: 1024}
+fixed: {source: bernoulli-gaussian, rate: 1, d: 48, steps: %d, until: fixed, batch: 64, eval_samples: 1024}
 grid:
   sparsity: [%s]
   arch: [linear, denoiser]

@@ -38,7 +38,7 @@ func Test10kPoints(t *testing.T) {
 	env := []string{"TEMPORAL_ADDRESS=" + addr, "BITSWEEP_STORE=" + store}
 	spec := writeSpec(t, dir, `
 name: tenk
-fixed: {source: gaussian, d: 200, steps: 10}
+fixed: {source: gaussian, d: 200, steps: 10, until: fixed}
 grid:
   rate: {from: 0.01, to: 1.0, step: 0.01}
   batch: {from: 1, to: 100, step: 1}

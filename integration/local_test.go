@@ -14,7 +14,7 @@ import (
 // killSpec is 12 points of a few seconds each.
 const killSpec = `
 name: killtest
-fixed: {source: bernoulli-gaussian, rate: 1, d: 64, steps: 600, batch: 128, eval_samples: 2048}
+fixed: {source: bernoulli-gaussian, rate: 1, d: 64, steps: 600, until: fixed, batch: 128, eval_samples: 2048}
 grid:
   sparsity: [0.1, 0.3]
   arch: [linear, denoiser, multilayer]

@@ -20,7 +20,7 @@ import (
 
 const smallSweep = `
 name: %s
-fixed: {source: bernoulli-gaussian, rate: 1, d: 32, steps: 300, batch: 64, eval_samples: 1024}
+fixed: {source: bernoulli-gaussian, rate: 1, d: 32, steps: 300, until: fixed, batch: 64, eval_samples: 1024}
 grid:
   sparsity: [0.1, 0.3, 0.5]
   arch: [linear, denoiser]

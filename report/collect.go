@@ -38,6 +38,10 @@ const (
 	Decode          = "decode"           // result.json is not a valid Record of the point
 	StaleVersion    = "stale-version"    // the result is from another trainer version
 	MissingArtifact = "missing-artifact" // (Verify) an artifact named in result.json is absent
+	// NotConverged: the step budget ran out before the loss converged. The
+	// point stays in the rows (converged = false) and is grouped apart; the
+	// problem only makes it visible.
+	NotConverged = "not-converged"
 )
 
 // Problem is a point kept out of the rows, and why.
@@ -179,6 +183,12 @@ func Collect(ctx context.Context, st storage.Store, o Options) (*Report, error) 
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	for i := range r.Rows {
+		if row := &r.Rows[i]; row.budgetHit() {
+			r.Problems = append(r.Problems, Problem{PointID: row.PointID, Sweep: row.Sweep, Kind: NotConverged,
+				Detail: fmt.Sprintf("the budget of %d steps ran out before the loss converged (tol %g); its group is kept apart", row.Steps, row.Tol)})
+		}
 	}
 	sortReport(r)
 	r.Groups = GroupRows(r.Rows)

@@ -108,9 +108,13 @@ var groupColumns = []struct {
 	{"refit", func(g *Group) string { return strconv.FormatBool(g.Config.Refit) }},
 	{"decoder_grad", func(g *Group) string { return g.Config.DecoderGrad }},
 	{"schedule", func(g *Group) string { return g.Config.Schedule }},
+	{"until", func(g *Group) string { return g.Config.Until }},
+	{"tol", func(g *Group) string { return formatFloat(g.Config.Tol) }},
+	{"escape", func(g *Group) string { return g.Config.Escape }},
 	{"eval_samples", func(g *Group) string { return strconv.Itoa(g.Config.EvalSamples) }},
 	{"n", func(g *Group) string { return strconv.Itoa(g.N) }},
 	{"count", func(g *Group) string { return strconv.Itoa(g.Count) }},
+	{"converged", func(g *Group) string { return strconv.FormatBool(!g.Unconverged) }},
 	{"seeds", func(g *Group) string {
 		s := make([]string, len(g.Seeds))
 		for i, x := range g.Seeds {

@@ -24,6 +24,10 @@ type Group struct {
 	N      int          // latent bits
 	Count  int          // rows (seeds)
 	Seeds  []uint64     // the seeds, ascending
+	// Unconverged groups the rows whose step budget ran out before they
+	// converged: they are never averaged with converged rows of the same
+	// config, which form a group of their own.
+	Unconverged bool
 
 	Loss      Stat
 	LossRaw   Stat
@@ -34,18 +38,23 @@ type Group struct {
 	TheoryExpected *float64
 }
 
-// GroupRows groups rows by config without the seed, in the order of each
-// group's first row.
+// GroupRows groups rows by config without the seed, and by whether they ran
+// out of budget, in the order of each group's first row.
 func GroupRows(rows []Row) []Group {
-	index := map[train.Config]int{}
+	type key struct {
+		c      train.Config
+		budget bool
+	}
+	index := map[key]int{}
 	var members [][]*Row
 	for i := range rows {
 		c := rows[i].config()
 		c.Seed = 0
-		g, ok := index[c]
+		k := key{c, rows[i].budgetHit()}
+		g, ok := index[k]
 		if !ok {
 			g = len(members)
-			index[c] = g
+			index[k] = g
 			members = append(members, nil)
 		}
 		members[g] = append(members[g], &rows[i])
@@ -56,7 +65,7 @@ func GroupRows(rows []Row) []Group {
 		c := first.config()
 		c.Seed = 0
 		sweeps := map[string]bool{}
-		gr := Group{Config: c, N: int(first.N), Count: len(rs), TheoryExpected: first.TheoryExpected}
+		gr := Group{Config: c, N: int(first.N), Count: len(rs), TheoryExpected: first.TheoryExpected, Unconverged: first.budgetHit()}
 		var loss, raw, perm, orth []float64
 		for _, r := range rs {
 			gr.Seeds = append(gr.Seeds, r.Seed)

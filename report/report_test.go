@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -663,6 +664,42 @@ func TestCollectDigest(t *testing.T) {
 		r := collect(t, fx.st, o)
 		if contains(rowIDs(r), pid("s1")) {
 			t.Errorf("%+v: s1 read from the digest", o)
+		}
+	}
+}
+
+// TestNotConverged: a point whose step budget ran out is kept as a row
+// (converged = false), listed in problems and grouped apart from the
+// converged seeds of the same config, never averaged with them.
+func TestNotConverged(t *testing.T) {
+	fx := newFixture(t)
+	var ids []string
+	for i, loss := range []float64{0.30, 0.32, 0.90} {
+		rec := record(fmt.Sprint("nc", i), cfg(uint64(i+1), 1), loss, theory.Prediction{})
+		rec.Result.Converged, rec.Result.StopReason = true, "converged"
+		if i == 2 {
+			rec.Result.Converged, rec.Result.StopReason = false, "budget"
+		}
+		fx.result(rec)
+		ids = append(ids, rec.PointID)
+	}
+	fx.manifest("nc", ids...)
+	r := collect(t, fx.st, Options{Sweeps: []string{"nc"}})
+	if len(r.Rows) != 3 {
+		t.Fatalf("%d rows, want 3", len(r.Rows))
+	}
+	if len(r.Problems) != 1 || r.Problems[0].Kind != NotConverged || r.Problems[0].PointID != ids[2] {
+		t.Errorf("problems %+v, want one not-converged for %s", r.Problems, ids[2])
+	}
+	if len(r.Groups) != 2 {
+		t.Fatalf("%d groups, want 2 (converged, not)", len(r.Groups))
+	}
+	for _, g := range r.Groups {
+		switch {
+		case !g.Unconverged && (g.Count != 2 || !approx(g.Loss.Mean, 0.31)):
+			t.Errorf("converged group %+v: want the two converged seeds, mean 0.31", g)
+		case g.Unconverged && (g.Count != 1 || g.Loss.Mean != 0.90):
+			t.Errorf("unconverged group %+v: want the one seed at 0.90", g)
 		}
 	}
 }

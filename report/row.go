@@ -39,6 +39,9 @@ type Row struct {
 	Refit       bool    `parquet:"refit"`
 	DecoderGrad string  `parquet:"decoder_grad"`
 	Schedule    string  `parquet:"schedule"`
+	Until       string  `parquet:"until"`
+	Tol         float64 `parquet:"tol"`
+	Escape      string  `parquet:"escape"`
 	EvalSamples int64   `parquet:"eval_samples"`
 
 	// The result (train.Result).
@@ -51,9 +54,15 @@ type Row struct {
 	RowPeak   float64 `parquet:"row_peak"`
 	OrthError float64 `parquet:"orth_error"`
 	StepsRun  int64   `parquet:"steps_run"`
-	Seconds   float64 `parquet:"seconds"`
-	Backend   string  `parquet:"backend"`
-	Version   string  `parquet:"trainer_version"`
+	// Converged is false when the step budget ran out first (StopReason
+	// "budget"; such rows are also listed in problems.csv and grouped apart).
+	Converged       bool    `parquet:"converged"`
+	StopReason      string  `parquet:"stop_reason"`
+	PlateauExitStep int64   `parquet:"plateau_exit_step"`
+	ProbeKept       bool    `parquet:"probe_kept"` // the escape probe's encoder was kept
+	Seconds         float64 `parquet:"seconds"`
+	Backend         string  `parquet:"backend"`
+	Version         string  `parquet:"trainer_version"`
 
 	// Who computed it (results.Record). Finished is RFC 3339 in UTC.
 	Worker   string `parquet:"worker"`
@@ -92,12 +101,15 @@ func newRow(rec *results.Record, sweep string) Row {
 		LR: c.LR, Optimizer: c.Optimizer, Seed: c.Seed, Init: c.Init, STE: c.STE,
 		STEEpsilon: c.STEEpsilon, Denoiser: c.Denoiser, Refit: c.Refit,
 		DecoderGrad: c.DecoderGrad, Schedule: c.Schedule, EvalSamples: int64(c.EvalSamples),
+		Until: c.Until, Tol: c.Tol, Escape: c.Escape,
 
 		N: int64(res.N), Loss: res.Loss, LossRaw: res.LossRaw, TrainLoss: res.TrainLoss,
 		EvalRows: int64(res.EvalRows), PermScore: res.Minimizer.PermScore,
 		RowPeak: res.Minimizer.RowPeak, OrthError: res.Minimizer.OrthError,
 		StepsRun: int64(res.Steps), Seconds: res.Seconds, Backend: res.Backend,
-		Version: res.Version,
+		Converged: res.Converged, StopReason: res.StopReason, PlateauExitStep: int64(res.PlateauExitStep),
+		ProbeKept: res.Escape != nil && res.Escape.ProbeKept,
+		Version:   res.Version,
 
 		Worker: rec.Worker, Attempt: int64(rec.Attempt), Resumed: rec.Resumed,
 
@@ -134,8 +146,13 @@ func (r *Row) config() train.Config {
 		LR: r.LR, Optimizer: r.Optimizer, Seed: r.Seed, Init: r.Init, STE: r.STE,
 		STEEpsilon: r.STEEpsilon, Denoiser: r.Denoiser, Refit: r.Refit,
 		DecoderGrad: r.DecoderGrad, Schedule: r.Schedule, EvalSamples: int(r.EvalSamples),
+		Until: r.Until, Tol: r.Tol, Escape: r.Escape,
 	}
 }
+
+// budgetHit reports whether the row's run ran out of steps before it
+// converged.
+func (r *Row) budgetHit() bool { return r.StopReason == "budget" }
 
 func ptr(v float64) *float64 { return &v }
 

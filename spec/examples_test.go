@@ -15,12 +15,13 @@ func TestExampleSpecs(t *testing.T) {
 		t.Fatal(err)
 	}
 	points := map[string]int{
-		"quickstart.yaml":       24,
-		"c1-gaussian-loss.yaml": 120,
-		"c2-transition.yaml":    54,
-		"c3-denoiser.yaml":      80,
-		"c4-depth.yaml":         16,
-		"c5-images.yaml":        12,
+		"quickstart.yaml":         24,
+		"c1-gaussian-loss.yaml":   120,
+		"c2-transition.yaml":      54,
+		"c2-transition-d256.yaml": 26,
+		"c3-denoiser.yaml":        80,
+		"c4-depth.yaml":           16,
+		"c5-images.yaml":          12,
 	}
 	seen := 0
 	for _, f := range files {

@@ -132,9 +132,35 @@ var params = []*param{
 			}
 		}},
 	{name: "schedule", kind: kindString, defaulted: true,
-		enum:    []string{"constant", "tail"},
-		set:     func(c *train.Config, v any) { c.Schedule = v.(string) },
-		neutral: func(c *train.Config) { c.Schedule = "tail" }},
+		enum: []string{"plateau", "constant", "tail"},
+		set:  func(c *train.Config, v any) { c.Schedule = v.(string) },
+		neutral: func(c *train.Config) {
+			c.Schedule = "plateau"
+			if c.Until == "fixed" {
+				c.Schedule = "tail"
+			}
+		}},
+	{name: "until", kind: kindString, defaulted: true,
+		enum:    []string{"converged", "fixed"},
+		set:     func(c *train.Config, v any) { c.Until = v.(string) },
+		neutral: func(c *train.Config) { c.Until = "converged" }},
+	{name: "tol", kind: kindFloat, defaulted: true, zeroMsg: "must be in (0, 1)",
+		set: func(c *train.Config, v any) { c.Tol = v.(float64) },
+		neutral: func(c *train.Config) {
+			c.Tol = 0
+			if c.Until != "fixed" {
+				c.Tol = 0.003
+			}
+		}},
+	{name: "escape", kind: kindString, defaulted: true,
+		enum: []string{"probe", "none"},
+		set:  func(c *train.Config, v any) { c.Escape = v.(string) },
+		neutral: func(c *train.Config) {
+			c.Escape = ""
+			if c.Until != "fixed" {
+				c.Escape = "probe"
+			}
+		}},
 	{name: "eval_samples", kind: kindInt, defaulted: true, zeroMsg: zeroIntMsg,
 		set:     func(c *train.Config, v any) { c.EvalSamples = v.(int) },
 		neutral: func(c *train.Config) { c.EvalSamples = 1 }},
@@ -169,6 +195,9 @@ var related = map[string]string{
 	"refit":        "arch",
 	"decoder_grad": "arch",
 	"ste_epsilon":  "ste",
+	"schedule":     "until",
+	"tol":          "until",
+	"escape":       "until",
 }
 
 // setParam sets the parameter name of c to v, which must have the Go type

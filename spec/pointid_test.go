@@ -35,7 +35,7 @@ func TestPointIDSameAcrossSpecs(t *testing.T) {
 		"name: b\nfixed: {source: gaussian, d: 16}\ngrid: {rate: {from: 0.25, to: 0.75, step: 0.25}}\n",
 		"name: c\nfixed: {source: gaussian, d: 16}\ngrid: {rate: {from: 0.25, to: 0.75, num: 3}}\n",
 		"name: d\nfixed: {source: gaussian, d: 16, rate: 0.5}\ngrid: {arch: [linear]}\nseeds: [1]\n",
-		"name: e\nfixed: {source: gaussian, d: 16, arch: linear, optimizer: adam, lr: 0.002, steps: 1500, schedule: tail}\ngrid: {rate: [0.5]}\nseeds: 1\n",
+		"name: e\nfixed: {source: gaussian, d: 16, arch: linear, optimizer: adam, lr: 0.002, steps: 20000, schedule: plateau, until: converged, tol: 0.003, escape: probe}\ngrid: {rate: [0.5]}\nseeds: 1\n",
 	}
 	var ids []string
 	for _, src := range specs {

@@ -20,7 +20,7 @@ type Artifact struct {
 //	B.npy        the encoder B̃ (n×d float32, rows of unit norm)
 //	A.npy        the linear decoder A (d×n float32)
 //	params.json  the decoder scalars (denoiser channel, layer coefficients)
-//	curve.csv    step, loss, train_loss, lr, seconds
+//	curve.csv    step, loss, train_loss, lr, seconds, phase
 //
 // result.json is written by the caller, which adds the artifacts' checksums.
 func (t *Trainer) Artifacts() ([]Artifact, error) {
@@ -48,10 +48,10 @@ func (t *Trainer) Artifacts() ([]Artifact, error) {
 // CurveCSV renders a loss curve as CSV with a header line.
 func CurveCSV(c []CurvePoint) []byte {
 	var b bytes.Buffer
-	b.WriteString("step,loss,train_loss,lr,seconds\n")
+	b.WriteString("step,loss,train_loss,lr,seconds,phase\n")
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', 8, 64) }
 	for _, p := range c {
-		fmt.Fprintf(&b, "%d,%s,%s,%s,%s\n", p.Step, f(p.Loss), f(p.TrainLoss), f(p.LR), f(p.Seconds))
+		fmt.Fprintf(&b, "%d,%s,%s,%s,%s,%s\n", p.Step, f(p.Loss), f(p.TrainLoss), f(p.LR), f(p.Seconds), p.Phase)
 	}
 	return b.Bytes()
 }

@@ -23,14 +23,32 @@ type Checkpoint struct {
 	OptStep int          `json:"opt_step"`
 	Seconds float64      `json:"seconds"`
 	Curve   []CurvePoint `json:"curve"`
+	State   runState     `json:"state"` // phases of a converged run
 	Params  []float32    `json:"-"`
 	M, V    []float32    `json:"-"` // Adam moments (empty for SGD)
+	// BaseParams are the parameters of the annealed main phase while the
+	// probe trains (empty otherwise).
+	BaseParams []float32 `json:"-"`
 }
 
 // Checkpoint returns a snapshot (copies) of the run's state.
 func (t *Trainer) Checkpoint() *Checkpoint {
 	m, v, os := t.opt.state()
+	st := t.st
+	st.Plateaus = append([]int(nil), st.Plateaus...)
+	var base []float32
+	if st.Base != nil {
+		b := *st.Base
+		base = append([]float32(nil), b.Params...)
+		b.Params = nil
+		st.Base = &b
+	}
+	if st.Escape != nil {
+		e := *st.Escape
+		st.Escape = &e
+	}
 	return &Checkpoint{
+		State: st, BaseParams: base,
 		Version: Version, Backend: Backend(), Config: t.cfg,
 		Step: t.step, OptStep: os, Seconds: t.secs,
 		Curve:  append([]CurvePoint(nil), t.curve...),
@@ -64,17 +82,31 @@ func Resume(ck *Checkpoint) (*Trainer, error) {
 	if ck.Step < 0 || ck.Step > t.cfg.Steps {
 		return nil, fmt.Errorf("resume: checkpoint step %d outside [0, %d]", ck.Step, t.cfg.Steps)
 	}
+	if ck.State.Base != nil && len(ck.BaseParams) != len(t.m.params) {
+		return nil, fmt.Errorf("resume: checkpoint has %d base parameters, model has %d", len(ck.BaseParams), len(t.m.params))
+	}
 	copy(t.m.params, ck.Params)
+	t.st = ck.State
+	t.st.Plateaus = append([]int(nil), ck.State.Plateaus...)
+	if ck.State.Base != nil {
+		b := *ck.State.Base
+		b.Params = append([]float32(nil), ck.BaseParams...)
+		t.st.Base = &b
+	}
+	if ck.State.Escape != nil {
+		e := *ck.State.Escape
+		t.st.Escape = &e
+	}
 	t.opt.setState(ck.M, ck.V, ck.OptStep)
 	t.step, t.secs = ck.Step, ck.Seconds
 	t.curve = append([]CurvePoint(nil), ck.Curve...)
 	return t, nil
 }
 
-var ckMagic = []byte("BITSWEEP-CKPT\x01")
+var ckMagic = []byte("BITSWEEP-CKPT\x02")
 
 // MarshalBinary encodes the checkpoint: magic, a length-prefixed JSON header,
-// the three float32 arrays (little-endian, length-prefixed), and a SHA-256
+// the four float32 arrays (little-endian, length-prefixed), and a SHA-256
 // of everything before it.
 func (c *Checkpoint) MarshalBinary() ([]byte, error) {
 	hdr, err := json.Marshal(c)
@@ -85,7 +117,7 @@ func (c *Checkpoint) MarshalBinary() ([]byte, error) {
 	b.Write(ckMagic)
 	binary.Write(&b, binary.LittleEndian, uint64(len(hdr)))
 	b.Write(hdr)
-	for _, a := range [][]float32{c.Params, c.M, c.V} {
+	for _, a := range [][]float32{c.Params, c.M, c.V, c.BaseParams} {
 		binary.Write(&b, binary.LittleEndian, uint64(len(a)))
 		buf := make([]byte, 4*len(a))
 		for i, v := range a {
@@ -133,7 +165,7 @@ func (c *Checkpoint) UnmarshalBinary(p []byte) error {
 	if err := json.Unmarshal(hdr, &out); err != nil {
 		return fail("header: " + err.Error())
 	}
-	for _, dst := range []*[]float32{&out.Params, &out.M, &out.V} {
+	for _, dst := range []*[]float32{&out.Params, &out.M, &out.V, &out.BaseParams} {
 		n, err := readLen()
 		if err != nil || 4*n > r.Len() {
 			return fail("array length")

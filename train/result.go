@@ -17,8 +17,21 @@ type Result struct {
 	EvalRows  int     `json:"eval_rows"`
 	Minimizer Shape   `json:"minimizer"`
 
-	Steps   int     `json:"steps"`
+	Steps   int     `json:"steps"`   // steps trained (all phases, a probe included)
 	Seconds float64 `json:"seconds"` // training wall time
+
+	// Converged is false when the step budget ran out before the held-out
+	// loss reached its plateau (StopReason "budget"); with until: fixed it
+	// says whether the last doubling of the steps improved the loss by less
+	// than 1% (StopReason "fixed").
+	Converged  bool   `json:"converged"`
+	StopReason string `json:"stop_reason"`
+	// PlateauExitStep is the step at which the kept run left its last
+	// plateau (the probe's start when the probe was kept), 0 if it never sat
+	// on one above its final loss (converge.go).
+	PlateauExitStep int     `json:"plateau_exit_step"`
+	Plateaus        []int   `json:"plateaus,omitempty"` // steps at which a phase reached its plateau
+	Escape          *Escape `json:"escape,omitempty"`   // what the probe and the rounding did
 
 	Theory theory.Prediction  `json:"theory"`
 	Params map[string]float64 `json:"params,omitempty"` // decoder scalars

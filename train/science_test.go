@@ -27,71 +27,105 @@ func trainPoint(t *testing.T, cfg Config) *Result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%s p=%g r=%g d=%d %s L=%d: loss %.4f, perm_score %.4f, orth_error %.3f, %d steps in %.1fs",
+	t.Logf("%s p=%g r=%g d=%d %s L=%d: loss %.4f, perm_score %.4f, orth_error %.3f, %d steps in %.1fs, %s, exit %d",
 		cfg.Source, res.Config.Sparsity, cfg.Rate, res.Config.Dim, res.Config.Arch, res.Config.Layers, res.Loss,
-		res.Minimizer.PermScore, res.Minimizer.OrthError, res.Steps, res.Seconds)
+		res.Minimizer.PermScore, res.Minimizer.OrthError, res.Steps, res.Seconds, res.StopReason, res.PlateauExitStep)
 	return res
 }
 
 // TestGaussianLinear: on Gaussian data the linear autoencoder reaches
-// R_Gauss(r) = 1 − 2r/π (science.md §4.1). The held-out loss on 8192·d
-// samples has a standard error below 1e-3 (per-coordinate squared errors
-// have variance ≈ 2·loss², so σ ≈ loss·√(2/(8192·d)) ≈ 5e-4 at d = 128 before
-// correlations); orthonormal rows reach the formula exactly at any d
-// (theory's Monte-Carlo test), so the 0.015 tolerance is left for the
-// optimiser's distance from its plateau.
+// R_Gauss(r) = 1 − 2r/π (science.md §4.1), with default flags (train until
+// converged). The held-out loss on 8192·d samples has a standard error below
+// 1e-3 (per-coordinate squared errors have variance ≈ 2·loss², so σ ≈
+// loss·√(2/(8192·d)) ≈ 5e-4 at d = 128 before correlations); orthonormal rows
+// reach the formula exactly at any d (theory's Monte-Carlo test), so the
+// 0.01 tolerance is left for the optimiser's distance from its minimum.
 func TestGaussianLinear(t *testing.T) {
 	for _, r := range []float64{0.5, 1} {
 		t.Run(fmt.Sprint("r=", r), func(t *testing.T) {
-			res := trainPoint(t, Config{Source: "gaussian", Rate: r, Dim: 128, Steps: 1500, Seed: 1})
-			if want := theory.GaussLoss(r); math.Abs(res.Loss-want) > 0.015 {
-				t.Errorf("loss %.4f, R_Gauss(%g) = %.4f: off by more than 0.015", res.Loss, r, want)
+			res := trainPoint(t, Config{Source: "gaussian", Rate: r, Dim: 128, Seed: 1})
+			if want := theory.GaussLoss(r); math.Abs(res.Loss-want) > 0.01 {
+				t.Errorf("loss %.4f, R_Gauss(%g) = %.4f: off by more than 0.01", res.Loss, r, want)
+			}
+			if !res.Converged {
+				t.Errorf("not converged after %d steps (%s)", res.Steps, res.StopReason)
 			}
 		})
 	}
 }
 
-// TestSparseGaussianLinear: gradient descent on Bernoulli–Gaussian data
-// ignores the sparsity and ends at R_Gauss (science.md §4.2), with a
-// rotation-like encoder: perm_score near the Haar value 3/(d+2) (GD finds
-// even flatter rows, ≈ 1/d, science.md §4.2), far from the permutation's 1.
-// At p = 0.2, d = 256 there are ≈ 51 non-zeros per sample, which keeps the
-// finite-d excess of science.md §4.1 (0.008 at p = 0.3, d = 200) inside the
-// 0.02 tolerance.
+// TestSparseGaussianLinear (claim C1): gradient descent on Bernoulli–Gaussian
+// data ignores the sparsity and ends at R_Gauss at every p (science.md
+// §4.2), with a rotation-like encoder: perm_score near the Haar value
+// 3/(d+2) (GD finds even flatter rows, ≈ 1/d), far from the permutation's 1.
+// Default flags, so the escape probe runs too and must not invent
+// structure: the permutation is not a minimizer here (science.md §6). With
+// p·d ≥ 51 non-zeros per sample (p = 0.2 at d = 256; p = 0.5, 0.8 at
+// d = 128) the finite-d excess of science.md §4.1 (0.008 at p = 0.3,
+// d = 200) stays inside the 0.02 tolerance; sparser points need a larger d
+// (bench/convergence).
 func TestSparseGaussianLinear(t *testing.T) {
-	res := trainPoint(t, Config{Source: "bernoulli-gaussian", Sparsity: 0.2, Rate: 1, Dim: 256, Steps: 1500, Seed: 2})
-	if want := theory.GaussLoss(1); math.Abs(res.Loss-want) > 0.02 {
-		t.Errorf("loss %.4f, R_Gauss(1) = %.4f: off by more than 0.02", res.Loss, want)
-	}
-	if rot := 3.0 / (256 + 2); res.Minimizer.PermScore > 2*rot {
-		t.Errorf("perm_score %.4f: not a rotation (Haar value %.4f, permutation 1)", res.Minimizer.PermScore, rot)
+	for _, tc := range []struct {
+		p float64
+		d int
+	}{{0.2, 256}, {0.5, 128}, {0.8, 128}} {
+		p, d := tc.p, tc.d
+		t.Run(fmt.Sprintf("p=%g/d=%d", p, d), func(t *testing.T) {
+			res := trainPoint(t, Config{Source: "bernoulli-gaussian", Sparsity: p, Rate: 1, Dim: d, Seed: 2})
+			if want := theory.GaussLoss(1); math.Abs(res.Loss-want) > 0.02 {
+				t.Errorf("loss %.4f, R_Gauss(1) = %.4f: off by more than 0.02", res.Loss, want)
+			}
+			if rot := 3.0 / float64(d+2); res.Minimizer.PermScore > 2*rot {
+				t.Errorf("perm_score %.4f: not a rotation (Haar value %.4f, permutation 1)", res.Minimizer.PermScore, rot)
+			}
+		})
 	}
 }
 
-// TestSparseRademacherTransition: on sparse Rademacher data the minimizer is
-// a rotation at small p and a permutation at large p (science.md §6). At
-// p = 0.9 the permutation's loss 1 − r + r(1−p)/(2−p) = 0.091 is far below
-// R_Gauss = 0.363 (science.md §4.3); at p = 0.3, below the critical
-// sparsity 2 − π/2 ≈ 0.43, the rotation wins and the loss stays at R_Gauss.
-// d = 64 as in science.md §6: the escape from the rotation plateau takes a
-// number of steps that grows with d.
+// TestSparseRademacherTransition: on sparse Rademacher data (r = 1) the
+// minimizer found with default flags is a permutation above the critical
+// sparsity p* = 2 − π/2 ≈ 0.43 and a rotation below it (science.md §6),
+// for d = 64, 128 and 256 and several seeds each.
+//
+//   - p ∈ {0.7, 0.8, 0.9}: perm_score > 0.9 and the loss within 0.01 of the
+//     permutation's (1−p)/(2−p) (science.md §4.3, sign(0) = +1; finite d
+//     adds ≈ 0.004 at d = 256 through the refitted decoder's n/N excess and
+//     the common-mode term, measured in docs/TRAINING.md).
+//   - p ∈ {0.2, 0.3}: perm_score < 0.1 and the loss within 0.01 of R_Gauss =
+//     0.3634 (science.md §4.1 measured an excess of 0.002 at p = 0.3,
+//     d = 200).
+//
+// Every run must converge (stop_reason "converged", not the budget); the
+// test logs the fraction that did per d.
 func TestSparseRademacherTransition(t *testing.T) {
-	high := trainPoint(t, Config{Source: "sparse-rademacher", Sparsity: 0.9, Rate: 1, Dim: 64, Steps: 3000, LR: 0.01, Seed: 3})
-	if high.Minimizer.PermScore <= 0.5 {
-		t.Errorf("p = 0.9: perm_score %.3f, want > 0.5 (a permutation)", high.Minimizer.PermScore)
-	}
-	if g := theory.GaussLoss(1); high.Loss >= g {
-		t.Errorf("p = 0.9: loss %.4f not below R_Gauss %.4f", high.Loss, g)
-	}
-	low := trainPoint(t, Config{Source: "sparse-rademacher", Sparsity: 0.3, Rate: 1, Dim: 64, Steps: 3000, LR: 0.01, Seed: 3})
-	if rot := 3.0 / (64 + 2); low.Minimizer.PermScore > 2*rot {
-		t.Errorf("p = 0.3: perm_score %.4f, want a rotation (Haar value %.4f)", low.Minimizer.PermScore, rot)
-	}
-	// R_Gauss is exact for orthonormal rows at any d on Gaussian data; on
-	// sparse Rademacher data at d = 64 science.md §4.1 measured an excess of
-	// 0.002 at d = 200, so 0.015 covers finite d and the optimiser.
-	if g := theory.GaussLoss(1); math.Abs(low.Loss-g) > 0.015 {
-		t.Errorf("p = 0.3: loss %.4f, want ≈ R_Gauss %.4f", low.Loss, g)
+	seeds := map[int][]uint64{64: {1, 2, 3}, 128: {1, 2}, 256: {1}}
+	for _, d := range []int{64, 128, 256} {
+		converged, runs := 0, 0
+		for _, p := range []float64{0.2, 0.3, 0.7, 0.8, 0.9} {
+			for _, seed := range seeds[d] {
+				t.Run(fmt.Sprintf("d=%d/p=%g/seed=%d", d, p, seed), func(t *testing.T) {
+					res := trainPoint(t, Config{Source: "sparse-rademacher", Sparsity: p, Rate: 1, Dim: d, Seed: seed})
+					runs++
+					if res.Converged {
+						converged++
+					}
+					if p > theory.CriticalSparsity("plus-one") {
+						want := theory.IdentityLossSparseRademacher(1, p)
+						if res.Minimizer.PermScore <= 0.9 || math.Abs(res.Loss-want) > 0.01 {
+							t.Errorf("perm_score %.3f, loss %.4f: want a permutation (perm_score > 0.9) at loss %.4f ± 0.01",
+								res.Minimizer.PermScore, res.Loss, want)
+						}
+					} else {
+						want := theory.GaussLoss(1)
+						if res.Minimizer.PermScore >= 0.1 || math.Abs(res.Loss-want) > 0.01 {
+							t.Errorf("perm_score %.3f, loss %.4f: want a rotation (perm_score < 0.1) at R_Gauss %.4f ± 0.01",
+								res.Minimizer.PermScore, res.Loss, want)
+						}
+					}
+				})
+			}
+		}
+		t.Logf("d = %d: %d of %d runs converged", d, converged, runs)
 	}
 }
 
@@ -100,7 +134,9 @@ func TestSparseRademacherTransition(t *testing.T) {
 // i.e. 0.246 below; finite d costs ≈ 0.014 at d = 500, science.md §4.4) and
 // the 3-layer unrolled decoder beats the denoiser (theory: 0.068).
 func TestDenoiserAndDepth(t *testing.T) {
-	base := Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Dim: 256, Steps: 800, Seed: 4}
+	// A fixed budget: this test is about the order of the architectures;
+	// bench/convergence trains them to convergence at d = 512.
+	base := Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Dim: 256, Steps: 800, Until: "fixed", Seed: 4}
 	den := base
 	den.Arch = "denoiser"
 	rd := trainPoint(t, den)

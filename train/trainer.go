@@ -26,6 +26,8 @@ type Trainer struct {
 
 	heldout     []float32
 	heldoutRows int
+
+	st runState // phases of a converged run (converge.go)
 }
 
 // CurvePoint is one point of the loss curve.
@@ -35,6 +37,9 @@ type CurvePoint struct {
 	TrainLoss float64 `json:"train_loss"` // minibatch loss of the last step (0 at step 0)
 	LR        float64 `json:"lr"`         // learning rate of the last step
 	Seconds   float64 `json:"seconds"`    // training wall time so far
+	// Phase of a converged run the point belongs to (converge.go): main,
+	// anneal, probe or probe-anneal; empty with until: fixed.
+	Phase string `json:"phase,omitempty"`
 }
 
 // Stream domains of the data generator: minibatch t uses step t; the
@@ -80,6 +85,9 @@ func (t *Trainer) StepsDone() int { return t.step }
 
 // lr returns the learning rate of step s (0-based).
 func (t *Trainer) lr(s int) float64 {
+	if t.cfg.Until == "converged" {
+		return t.st.lrAt(t.cfg.LR, s)
+	}
 	if t.cfg.Schedule == "tail" {
 		// Constant for 70% of the steps, then linear to 0 at the last step.
 		tail := 0.3 * float64(t.cfg.Steps)
@@ -191,19 +199,30 @@ type RunOptions struct {
 	CheckpointEvery int
 }
 
-// Run trains until cfg.Steps and returns the result. If ctx is cancelled it
-// stops after the current step, passes a checkpoint to o.Checkpoint, and
-// returns ctx.Err().
+// Run trains until the run is finished — converged (Until "converged", see
+// converge.go) or cfg.Steps steps done (Until "fixed") — and returns the
+// result. If ctx is cancelled it stops after the current step, passes a
+// checkpoint to o.Checkpoint, and returns ctx.Err().
 func (t *Trainer) Run(ctx context.Context, o RunOptions) (*Result, error) {
 	if o.ProgressEvery <= 0 {
 		o.ProgressEvery = 100
 	}
 	cr := min(curveRows, t.heldoutRows)
+	converged := t.cfg.Until == "converged"
 	if t.step == 0 && len(t.curve) == 0 {
-		t.curve = append(t.curve, CurvePoint{Step: 0, Loss: t.evaluate(cr).Loss})
+		p := CurvePoint{Step: 0, Loss: t.evaluate(cr).Loss}
+		if converged {
+			t.st = runState{Phase: phaseMain}
+			p.Phase = phaseMain
+		}
+		t.curve = append(t.curve, p)
+	}
+	if converged && t.st.Phase == "" {
+		// Steps taken with Step alone, outside Run: still the main phase.
+		t.st = runState{Phase: phaseMain}
 	}
 	var loss float64
-	for t.step < t.cfg.Steps {
+	for !t.finished() {
 		if err := ctx.Err(); err != nil {
 			if o.Checkpoint != nil {
 				if cerr := o.Checkpoint(t.Checkpoint()); cerr != nil {
@@ -216,19 +235,30 @@ func (t *Trainer) Run(ctx context.Context, o RunOptions) (*Result, error) {
 		lr := t.lr(t.step)
 		loss = t.Step()
 		t.secs += time.Since(start).Seconds()
-		if onCurve(t.step, t.cfg.Steps) {
+		if converged {
+			t.advance(loss, lr, cr)
+		} else if onCurve(t.step, t.cfg.Steps) {
 			t.curve = append(t.curve, CurvePoint{Step: t.step, Loss: t.evaluate(cr).Loss, TrainLoss: loss, LR: lr, Seconds: t.secs})
 		}
-		if o.Progress != nil && (t.step%o.ProgressEvery == 0 || t.step == t.cfg.Steps) {
+		done := t.finished()
+		if o.Progress != nil && (t.step%o.ProgressEvery == 0 || done) {
 			o.Progress(t.step, loss)
 		}
-		if o.Checkpoint != nil && o.CheckpointEvery > 0 && t.step%o.CheckpointEvery == 0 && t.step < t.cfg.Steps {
+		if o.Checkpoint != nil && o.CheckpointEvery > 0 && t.step%o.CheckpointEvery == 0 && !done {
 			if err := o.Checkpoint(t.Checkpoint()); err != nil {
 				return nil, fmt.Errorf("checkpoint at step %d: %w", t.step, err)
 			}
 		}
 	}
 	return t.Finish()
+}
+
+// finished reports whether the run has nothing left to train.
+func (t *Trainer) finished() bool {
+	if t.cfg.Until == "converged" {
+		return t.st.Phase == phaseDone
+	}
+	return t.step >= t.cfg.Steps
 }
 
 // Finish evaluates the trained model (after the optional least-squares
@@ -254,6 +284,7 @@ func (t *Trainer) Finish() (*Result, error) {
 		EvalRows:  t.heldoutRows,
 		Minimizer: shapeOf(t.m.B, t.m.n, t.m.d),
 	}
+	t.stopInfo(res)
 	res.Theory = predict(t.cfg)
 	if len(t.curve) > 0 {
 		res.TrainLoss = t.curve[len(t.curve)-1].TrainLoss
