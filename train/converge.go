@@ -60,8 +60,9 @@ type runState struct {
 	BudgetHit bool `json:"budget_hit"`
 	// Plateaus are the steps at which a phase reached its plateau.
 	Plateaus []int `json:"plateaus,omitempty"`
-	// Base is the annealed result of the main phase, kept while the probe
-	// trains (its parameters travel in the checkpoint's fourth array).
+	// Base is the main trajectory after its first cycle, kept while the
+	// probe's first cycle trains (its parameters travel in the checkpoint's
+	// fourth array).
 	Base *baseRun `json:"base,omitempty"`
 	// Escape is what the probe and the rounding did (nil before the probe).
 	Escape *Escape `json:"escape,omitempty"`
@@ -73,7 +74,10 @@ type baseRun struct {
 	Loss   float64   `json:"loss"`
 	Step   int       `json:"step"`
 	Curve  int       `json:"curve"` // length of the curve when it ended
-	Params []float32 `json:"-"`
+	// CycleLen is the main trajectory's first constant phase, from which
+	// its cycles go on if the probe is dropped.
+	CycleLen int       `json:"cycle_len"`
+	Params   []float32 `json:"-"`
 }
 
 // lrAt returns the learning rate of step s (0-based) of a converged run.
@@ -246,20 +250,38 @@ func (t *Trainer) startAnneal(steps, rows int) {
 	}
 }
 
-// endAnneal ends a cycle: the trajectory goes on with a cycle twice as long
-// unless it has converged (or the budget is spent). A converged main
-// trajectory starts the probe (when asked for and the budget allows it).
-// The probe is compared with the main trajectory after its first cycle and
-// dropped unless it is clearly better (compareProbe); a probe that is goes
-// on until it has converged too. Then the run is done.
+// endAnneal ends a cycle. After the first cycle of the main trajectory
+// the probe starts (when asked for and the budget allows it); after the
+// probe's first cycle the two are compared (compareProbe) and the better
+// one goes on, the other is dropped. A trajectory goes on with cycles twice
+// as long until one no longer improves the annealed loss by Tol (or the
+// budget is spent); then the run is done.
 func (t *Trainer) endAnneal(rows int) {
 	st := &t.st
 	probing := st.Phase == phaseProbeAnneal
 	loss := t.evaluate(rows).Loss
 	left := t.cfg.Steps - t.step
-	if probing && st.Cycle == 0 && !t.compareProbe(rows) {
-		t.finish(rows)
+	if !probing && st.Cycle == 0 && st.Escape == nil && t.cfg.Escape == "probe" && !st.BudgetHit &&
+		left >= minProbeSteps+minProbeSteps/2 {
+		st.Base = &baseRun{Loss: loss, Step: t.step, Curve: len(t.curve), CycleLen: st.CycleLen,
+			Params: append([]float32(nil), t.m.params...)}
+		st.Escape = &Escape{ProbeStep: t.step, BaseLoss: loss}
+		t.m.perturbTowardsPermutation(probeBlend)
+		t.opt = newOptimizer(t.cfg, len(t.m.params))
+		st.Phase, st.PhaseStart, st.AnnealLen = phaseProbe, t.step, 0
+		st.CycleLen, st.Annealed = 0, 0
+		t.curve = append(t.curve, CurvePoint{Step: t.step, Loss: t.evaluate(rows).Loss, Seconds: t.secs, Phase: phaseProbe})
 		return
+	}
+	if probing && st.Cycle == 0 && st.Base != nil {
+		if !t.compareProbe(rows) {
+			// Back to the main trajectory after its first cycle (fresh
+			// moments: every cycle restarts at the constant rate anyway).
+			st.CycleLen, loss = st.Base.CycleLen, st.Base.Loss
+			t.opt = newOptimizer(t.cfg, len(t.m.params))
+			probing = false
+		}
+		st.Base = nil
 	}
 	if !st.BudgetHit {
 		improved := st.Cycle == 0 || st.Annealed-loss >= t.cfg.Tol*loss
@@ -277,20 +299,6 @@ func (t *Trainer) endAnneal(rows int) {
 			// Still improving, but a cycle twice as long no longer fits.
 			st.BudgetHit = true
 		}
-	}
-	if !probing && t.cfg.Escape == "probe" && !st.BudgetHit && left >= minProbeSteps+minProbeSteps/2 {
-		st.Base = &baseRun{Loss: loss, Step: t.step, Curve: len(t.curve),
-			Params: append([]float32(nil), t.m.params...)}
-		st.Escape = &Escape{ProbeStep: t.step, BaseLoss: loss}
-		t.m.perturbTowardsPermutation(probeBlend)
-		t.opt = newOptimizer(t.cfg, len(t.m.params))
-		st.Phase, st.PhaseStart, st.AnnealLen = phaseProbe, t.step, 0
-		st.Cycle, st.CycleLen, st.Annealed = 0, 0, 0
-		t.curve = append(t.curve, CurvePoint{Step: t.step, Loss: t.evaluate(rows).Loss, Seconds: t.secs, Phase: phaseProbe})
-		return
-	}
-	if probing {
-		t.compareProbe(rows)
 	}
 	t.finish(rows)
 }
