@@ -21,9 +21,10 @@ import "math"
 // slow drift underneath (Bernoulli–Gaussian p = 0.2, d = 256: the loss at
 // constant rate is flat after 512 steps, yet training on lowers the annealed
 // loss from 0.374 to 0.370; docs/TRAINING.md). The first trajectory ("main",
-// "anneal") starts from the initialisation; with Escape "probe" the second
-// ("probe", "probe-anneal") from the perturbed encoder of escape.go, and the
-// better of the two is kept. Both tests use the curve's fixed held-out rows,
+// "anneal") starts from the initialisation; with Escape "probe", after its
+// first cycle, a second ("probe", "probe-anneal") starts from the perturbed
+// encoder of escape.go; after the probe's first cycle the two are compared
+// and only the better one goes on with its cycles. Both tests use the curve's fixed held-out rows,
 // so they see no sampling noise between evaluations, only the parameters'.
 
 // Phases of a converged run.

@@ -19,12 +19,13 @@ import (
 // none within 8,000 at larger rates, where the minibatch noise wins;
 // docs/TRAINING.md). A larger rate cannot close that gap.
 //
-// The probe instead restarts gradient descent from the plateau's encoder
-// pulled halfway towards its nearest signed permutation, B̃' ∝ ½B̃ + ½Π, with
-// fresh optimiser moments, trains it to its own plateau and anneals it, and
-// keeps it only if its held-out loss is lower by more than two paired
-// standard errors and by more than the convergence tolerance
-// (compareProbe); a probe that is goes on until it has converged. Gradient descent decides what the probe
+// The probe instead restarts gradient descent, after the main trajectory's
+// first plateau and anneal, from that encoder pulled halfway towards its
+// nearest signed permutation, B̃' ∝ ½B̃ + ½Π, with fresh optimiser moments,
+// trains it to its own plateau and anneals it, and keeps it only if its
+// held-out loss is then lower by more than two paired standard errors and
+// by more than the convergence tolerance (compareProbe); the kept
+// trajectory goes on until it has converged (converge.go). Gradient descent decides what the probe
 // becomes: on Bernoulli–Gaussian data and on sparse Rademacher data below
 // p* it flows back to a rotation (measured: perm_score 1 → 0.016 on BG
 // p = 0.2, d = 256), so the probe cannot invent structure the loss does not
