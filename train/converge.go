@@ -72,9 +72,9 @@ type runState struct {
 // baseRun is the annealed main phase: its loss on the curve rows, the step
 // it ended at and its parameters.
 type baseRun struct {
-	Loss   float64   `json:"loss"`
-	Step   int       `json:"step"`
-	Curve  int       `json:"curve"` // length of the curve when it ended
+	Loss  float64 `json:"loss"`
+	Step  int     `json:"step"`
+	Curve int     `json:"curve"` // length of the curve when it ended
 	// CycleLen is the main trajectory's first constant phase, from which
 	// its cycles go on if the probe is dropped.
 	CycleLen int       `json:"cycle_len"`
