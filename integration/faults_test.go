@@ -216,7 +216,18 @@ grid:
   sparsity: [%s]
   arch: [linear, denoiser]
 seeds: 2
-`, name, 1200+len(name)*7+sparsities, strings.Join(ps, ", ")))
+`, name, faultSteps(name)+len(name)*7+sparsities, strings.Join(ps, ", ")))
+}
+
+// faultSteps is the base step count of a fault sweep's points: the
+// worker-kill sweep's points are twice as long, so that its 20 kills fit
+// even on a loaded machine (a run with 1,200 steps finished after 14 kills
+// while other training ran beside it).
+func faultSteps(name string) int {
+	if name == "kills" {
+		return 2400
+	}
+	return 1200
 }
 
 // countResults counts result.json objects under points/.
