@@ -42,6 +42,9 @@ type model struct {
 	// finite differences see a smooth function); noSTE drops the
 	// straight-through part of the encoder gradient.
 	freezeS, noSTE bool
+
+	// Scratch of the Stiefel retraction (stiefel.go), n×n and n×d.
+	gram, tmpB []float32
 }
 
 func newModel(cfg Config, d int) *model {
@@ -67,6 +70,14 @@ func (m *model) initialise(rng *rand.Rand) {
 	default:
 		for i := range m.B {
 			m.B[i] = float32(rng.NormFloat64())
+		}
+		if m.stiefel() {
+			// The encoder is kept on the Stiefel manifold (stiefel.go):
+			// start from the polar factor of the Gaussian matrix, which is
+			// Haar distributed (the law of a Gaussian G is invariant under
+			// G ↦ UGV for orthogonal U, V, and so is that of its polar
+			// factor).
+			polarRows(m.B, n, d)
 		}
 	}
 	normaliseRows(m.B, n, d)
@@ -162,6 +173,30 @@ func haarRows(rng *rand.Rand, b []float32, n, d int) {
 			} else {
 				b[i*d+j] = float32(q.At(i, j))
 			}
+		}
+	}
+}
+
+// polarRows replaces b (n×d, n ≤ d, full rank) by its polar factor
+// (bbᵀ)^{-1/2}·b = U·Vᵀ, from the thin SVD b = U·Σ·Vᵀ in float64.
+func polarRows(b []float32, n, d int) {
+	g := mat.NewDense(d, n, nil) // bᵀ: gonum's thin SVD wants rows ≥ columns
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			g.Set(j, i, float64(b[i*d+j]))
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(g, mat.SVDThin) {
+		panic("polarRows: SVD did not converge")
+	}
+	var u, v, p mat.Dense
+	svd.UTo(&u) // d×n
+	svd.VTo(&v) // n×n
+	p.Mul(&u, v.T())
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			b[i*d+j] = float32(p.At(j, i))
 		}
 	}
 }

@@ -103,7 +103,7 @@ func (t *Trainer) StepOn(X []float32) float64 {
 	loss := t.m.lossGrad(t.w, X)
 	t.m.backward(t.w, X, t.grad)
 	t.opt.update(t.m.params, t.grad, t.lr(t.step))
-	normaliseRows(t.m.B, t.m.n, t.m.d)
+	t.m.retract() // unit rows; Stiefel for denoiser/multilayer (stiefel.go)
 	t.step++
 	return loss
 }
