@@ -25,10 +25,11 @@ const (
 	sC            // x̂_L = r₂ + c·B̃ᵀ(p₂ − p₁) (step 4): c = τ₂/(γ₂ + τ₂)
 	sD            // r₁ = d·x̂_L − e·r₂ (step 5): d = 1/(E_L γ₁), e = γ₂/γ₁
 	sE            //
+	sNorm         // last layer: exponent α of the norm correction x̂·u^α (norm.go)
 	nScalars
 )
 
-var scalarNames = [nScalars]string{"log_mu", "log_sigma2", "logit_p", "g", "h", "log_kappa", "a", "b", "c", "d", "e"}
+var scalarNames = [nScalars]string{"log_mu", "log_sigma2", "logit_p", "g", "h", "log_kappa", "a", "b", "c", "d", "e", "norm"}
 
 // model holds the parameter vector and its views.
 type model struct {
@@ -92,6 +93,11 @@ func (m *model) initialise(rng *rand.Rand) {
 	}
 	for t, v := range initialScalars(m.cfg.Rate, m.cfg.Sparsity, m.cfg.Layers) {
 		copy(m.layer(t), v[:])
+	}
+	// The norm correction starts at α = ½, E[ρ | k] ≈ √(k/(pd)) (norm.go);
+	// the frozen "theory" decoder has none.
+	if m.cfg.Denoiser != "theory" {
+		m.layer(m.cfg.Layers - 1)[sNorm] = 0.5
 	}
 }
 
@@ -240,6 +246,8 @@ func (m *model) scalarParams() map[string]float64 {
 		}
 		if t+1 < m.cfg.Layers {
 			used = append(used, sG, sH)
+		} else {
+			used = append(used, sNorm)
 		}
 		for _, k := range used {
 			if k == sKappa {
