@@ -66,6 +66,7 @@ func New(cfg Config) (*Trainer, error) {
 	t.m.initialise(rand.New(rand.NewPCG(cfg.Seed, 0x1b17_5eed_0000_0001)))
 	t.grad = make([]float32, len(t.m.params))
 	t.opt = newOptimizer(cfg, len(t.m.params))
+	setGroups(t.opt, t.m.lrGroups())
 	t.X = make([]float32, cfg.Batch*cfg.Dim)
 	t.w = newWork(t.m, cfg.Batch, true)
 	t.heldout, t.heldoutRows = src.Heldout(cfg.Seed, cfg.EvalSamples)
