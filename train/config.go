@@ -8,7 +8,7 @@ import (
 
 // Version identifies the training core. It changes whenever a change could
 // alter a result for the same Config, so stores can tell stale results apart.
-const Version = "train/1"
+const Version = "train/2"
 
 // Config is one fully resolved sweep point: everything that determines its
 // result. The zero value of an optional field means "use the default" (see
