@@ -42,7 +42,8 @@ func (m *model) backward(w *work, X []float32, grad []float32) {
 	case m.cfg.Arch == "linear":
 		copy(w.dY, w.G)
 	default:
-		var dX1 []float32 // gradient at x̂₁
+		m.normBackward(w, dsc) // w.G is now ∂L/∂x̂ before the norm correction
+		var dX1 []float32      // gradient at x̂₁
 		l1 := m.layer(0)
 		if len(w.layers) > 0 {
 			dR2 := w.G
@@ -71,7 +72,11 @@ func (m *model) backward(w *work, X []float32, grad []float32) {
 			clear(w.dY)
 			dX1 = w.G
 		}
-		m.backwardDenoiser(w, 0, w.Y, w.Gate, dX1, w.dY, dsc)
+		var dGate []float64 // layer 1 is the last layer: its gates feed k̂
+		if len(w.layers) == 0 {
+			dGate = w.dGateRow
+		}
+		m.backwardDenoiser(w, 0, w.Y, w.Gate, dX1, w.dY, dGate, dsc)
 	}
 
 	// Y = S·Aᵀ: dA = dYᵀ·S, dS = dY·A.
@@ -112,14 +117,17 @@ func (m *model) backward(w *work, X []float32, grad []float32) {
 	if m.cfg.Arch != "linear" && m.cfg.Denoiser == "theory" {
 		for t := 0; t < m.cfg.Layers; t++ {
 			g := dsc[t*nScalars : (t+1)*nScalars]
-			g[sMu], g[sS2], g[sP] = 0, 0, 0
+			g[sMu], g[sS2], g[sP], g[sNorm] = 0, 0, 0, 0
 		}
 	}
 }
 
 // backwardDenoiser adds to dIn the gradient through x̂ = f(in) given dOut =
 // ∂L/∂x̂, and to the scalar gradients of layer t the denoiser's θ-gradient.
-func (m *model) backwardDenoiser(w *work, t int, in, gate, dOut, dIn, dsc []float32) {
+// dGate, if not nil, is a further gradient with respect to every gate
+// π₁ = sigmoid(α + β·in²) of a row (the norm correction's, norm.go):
+// ∂π₁/∂in = 2β·in·π₁(1−π₁), ∂π₁/∂α = π₁(1−π₁), ∂π₁/∂β = in²·π₁(1−π₁).
+func (m *model) backwardDenoiser(w *work, t int, in, gate, dOut, dIn []float32, dGate []float64, dsc []float32) {
 	d, rows := m.d, w.rows
 	v := m.layer(t)
 	den := newBGDenoiser([3]float64{float64(v[sMu]), float64(v[sS2]), float64(v[sP])})
@@ -133,6 +141,13 @@ func (m *model) backwardDenoiser(w *work, t int, in, gate, dOut, dIn, dsc []floa
 			acc[0] += g * gw
 			acc[1] += g * ga
 			acc[2] += g * gb
+			if dGate != nil {
+				y, p := float64(in[i]), float64(gate[i])
+				e := dGate[i/d] * p * (1 - p)
+				dIn[i] += float32(e * 2 * den.beta * y)
+				acc[1] += e
+				acc[2] += e * y * y
+			}
 		}
 	})
 	s := w.red.sum()
@@ -178,7 +193,11 @@ func (m *model) backwardLayer(w *work, t int, dOut, dB, dsc []float32) []float32
 	s := w.red.sum()
 	gsc[sG] += float32(s[0])
 	gsc[sH] += float32(s[1])
-	m.backwardDenoiser(w, li, lw.R1, lw.Gate, dXh, dR1, dsc)
+	var dGate []float64
+	if last {
+		dGate = w.dGateRow
+	}
+	m.backwardDenoiser(w, li, lw.R1, lw.Gate, dXh, dR1, dGate, dsc)
 	// dXL = d·dR1 (reuse dXh); dR2 = −e·dR1 + dXL.
 	dR2 := w.dR2
 	w.red.reset()

@@ -14,6 +14,8 @@ type work struct {
 	G, dY, dS, dR2 []float32
 	dR1, dXh       []float32
 	red            *reducer
+	// norm correction (norm.go), per row: u = k̂/(pd), u^α and ∂L/∂π₁
+	normU, normC, dGateRow []float64
 }
 
 // layerWork is one decoder layer t ≥ 2 (or the r₂ output of layer 1).
@@ -36,6 +38,10 @@ func newWork(m *model, rows int, backward bool) *work {
 	w := &work{rows: rows, U: f(rows * n), S: f(rows * n), Y: f(rows * d)}
 	if m.cfg.Arch != "linear" {
 		w.Xhat, w.Gate = f(rows*d), f(rows*d)
+		w.normU, w.normC = make([]float64, rows), make([]float64, rows)
+		if backward {
+			w.dGateRow = make([]float64, rows)
+		}
 	} else {
 		w.Xhat = w.Y
 	}
@@ -106,6 +112,7 @@ func (m *model) forward(w *work, X []float32) {
 	for t := range w.layers {
 		m.forwardLayer(w, t)
 	}
+	m.normForward(w)
 }
 
 // forwardLayer runs decoder layer t+2 (science.md §2.3 steps 1–7 with the

@@ -25,10 +25,11 @@ const (
 	sC            // x̂_L = r₂ + c·B̃ᵀ(p₂ − p₁) (step 4): c = τ₂/(γ₂ + τ₂)
 	sD            // r₁ = d·x̂_L − e·r₂ (step 5): d = 1/(E_L γ₁), e = γ₂/γ₁
 	sE            //
+	sNorm         // last layer: exponent α of the norm correction x̂·u^α (norm.go)
 	nScalars
 )
 
-var scalarNames = [nScalars]string{"log_mu", "log_sigma2", "logit_p", "g", "h", "log_kappa", "a", "b", "c", "d", "e"}
+var scalarNames = [nScalars]string{"log_mu", "log_sigma2", "logit_p", "g", "h", "log_kappa", "a", "b", "c", "d", "e", "norm"}
 
 // model holds the parameter vector and its views.
 type model struct {
@@ -42,6 +43,9 @@ type model struct {
 	// finite differences see a smooth function); noSTE drops the
 	// straight-through part of the encoder gradient.
 	freezeS, noSTE bool
+
+	// Scratch of the Stiefel retraction (stiefel.go), n×n and n×d.
+	gram, tmpB []float32
 }
 
 func newModel(cfg Config, d int) *model {
@@ -68,6 +72,14 @@ func (m *model) initialise(rng *rand.Rand) {
 		for i := range m.B {
 			m.B[i] = float32(rng.NormFloat64())
 		}
+		if m.stiefel() {
+			// The encoder is kept on the Stiefel manifold (stiefel.go):
+			// start from the polar factor of the Gaussian matrix, which is
+			// Haar distributed (the law of a Gaussian G is invariant under
+			// G ↦ UGV for orthogonal U, V, and so is that of its polar
+			// factor).
+			polarRows(m.B, n, d)
+		}
 	}
 	normaliseRows(m.B, n, d)
 	c := float32(math.Sqrt(2 / math.Pi))
@@ -81,6 +93,11 @@ func (m *model) initialise(rng *rand.Rand) {
 	}
 	for t, v := range initialScalars(m.cfg.Rate, m.cfg.Sparsity, m.cfg.Layers) {
 		copy(m.layer(t), v[:])
+	}
+	// The norm correction starts at α = ½, E[ρ | k] ≈ √(k/(pd)) (norm.go);
+	// the frozen "theory" decoder has none.
+	if m.cfg.Denoiser != "theory" {
+		m.layer(m.cfg.Layers - 1)[sNorm] = 0.5
 	}
 }
 
@@ -166,6 +183,30 @@ func haarRows(rng *rand.Rand, b []float32, n, d int) {
 	}
 }
 
+// polarRows replaces b (n×d, n ≤ d, full rank) by its polar factor
+// (bbᵀ)^{-1/2}·b = U·Vᵀ, from the thin SVD b = U·Σ·Vᵀ in float64.
+func polarRows(b []float32, n, d int) {
+	g := mat.NewDense(d, n, nil) // bᵀ: gonum's thin SVD wants rows ≥ columns
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			g.Set(j, i, float64(b[i*d+j]))
+		}
+	}
+	var svd mat.SVD
+	if !svd.Factorize(g, mat.SVDThin) {
+		panic("polarRows: SVD did not converge")
+	}
+	var u, v, p mat.Dense
+	svd.UTo(&u) // d×n
+	svd.VTo(&v) // n×n
+	p.Mul(&u, v.T())
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			b[i*d+j] = float32(p.At(j, i))
+		}
+	}
+}
+
 // normaliseRows scales every row of b (n×d) to unit norm (a zero row is
 // replaced by e₁ so that sign(B̃x) stays defined).
 func normaliseRows(b []float32, n, d int) {
@@ -205,6 +246,8 @@ func (m *model) scalarParams() map[string]float64 {
 		}
 		if t+1 < m.cfg.Layers {
 			used = append(used, sG, sH)
+		} else {
+			used = append(used, sNorm)
 		}
 		for _, k := range used {
 			if k == sKappa {

@@ -36,15 +36,34 @@ func (o *sgd) setState(_, _ []float32, t int)     { o.t = t }
 type adam struct {
 	m, v []float32
 	t    int
+	// groups scale the step size of parameter ranges (nil: all 1).
+	groups []lrGroup
+}
+
+// lrGroup multiplies the learning rate of params[lo:hi] by scale.
+type lrGroup struct {
+	lo, hi int
+	scale  float64
 }
 
 func (o *adam) update(p, g []float32, lr float64) {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
+	const b1, b2 = 0.9, 0.999
 	o.t++
 	// α_t = α·√(1−β₂ᵗ)/(1−β₁ᵗ) (Kingma & Ba, §2, the efficient ordering).
-	at := float32(lr * math.Sqrt(1-math.Pow(b2, float64(o.t))) / (1 - math.Pow(b1, float64(o.t))))
-	forChunks(len(p), 1<<14, func(_, lo, hi int) {
-		for i := lo; i < hi; i++ {
+	at0 := lr * math.Sqrt(1-math.Pow(b2, float64(o.t))) / (1 - math.Pow(b1, float64(o.t)))
+	groups := o.groups
+	if groups == nil {
+		groups = []lrGroup{{0, len(p), 1}}
+	}
+	for _, gr := range groups {
+		o.step(p, g, float32(at0*gr.scale), gr.lo, gr.hi)
+	}
+}
+
+func (o *adam) step(p, g []float32, at float32, lo0, hi0 int) {
+	const b1, b2, eps = 0.9, 0.999, 1e-8
+	forChunks(hi0-lo0, 1<<14, func(_, lo, hi int) {
+		for i := lo0 + lo; i < lo0+hi; i++ {
 			gi := g[i]
 			m := b1*o.m[i] + (1-b1)*gi
 			v := b2*o.v[i] + (1-b2)*gi*gi
@@ -58,4 +77,11 @@ func (o *adam) setState(m, v []float32, t int) {
 	copy(o.m, m)
 	copy(o.v, v)
 	o.t = t
+}
+
+// setGroups sets per-range learning-rate multipliers (Adam only; nil: none).
+func setGroups(o optimizer, g []lrGroup) {
+	if a, ok := o.(*adam); ok {
+		a.groups = g
+	}
 }

@@ -71,6 +71,7 @@ func New(cfg Config) (*Trainer, error) {
 	t.m.initialise(rand.New(rand.NewPCG(cfg.Seed, 0x1b17_5eed_0000_0001)))
 	t.grad = make([]float32, len(t.m.params))
 	t.opt = newOptimizer(cfg, len(t.m.params))
+	setGroups(t.opt, t.m.lrGroups())
 	t.X = make([]float32, cfg.Batch*cfg.Dim)
 	t.w = newWork(t.m, cfg.Batch, true)
 	t.heldout, t.heldoutRows = src.Heldout(cfg.Seed, cfg.EvalSamples)
@@ -111,7 +112,7 @@ func (t *Trainer) StepOn(X []float32) float64 {
 	loss := t.m.lossGrad(t.w, X)
 	t.m.backward(t.w, X, t.grad)
 	t.opt.update(t.m.params, t.grad, t.lr(t.step))
-	normaliseRows(t.m.B, t.m.n, t.m.d)
+	t.m.retract() // unit rows; Stiefel for denoiser/multilayer (stiefel.go)
 	t.step++
 	return loss
 }
