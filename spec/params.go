@@ -158,7 +158,10 @@ var params = []*param{
 		neutral: func(c *train.Config) {
 			c.Escape = ""
 			if c.Until != "fixed" {
-				c.Escape = "probe"
+				c.Escape = "none"
+				if c.Arch == "" || c.Arch == "linear" {
+					c.Escape = "probe"
+				}
 			}
 		}},
 	{name: "eval_samples", kind: kindInt, defaulted: true, zeroMsg: zeroIntMsg,

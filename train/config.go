@@ -60,7 +60,8 @@ type Config struct {
 	// phase's steps; Steps is the cap) or "fixed" (exactly Steps steps).
 	Until string  `json:"until"`
 	Tol   float64 `json:"tol,omitempty"`
-	// Escape is what a converged run does at its plateau: "probe" (restart
+	// Escape is what a converged run does at its plateau (default "probe"
+	// for the linear architecture, "none" for the others): "probe" (restart
 	// from the encoder pulled halfway towards its nearest signed
 	// permutation, train that to its own plateau and keep whichever is
 	// better on held-out data; then round axis-like rows of the linear
@@ -107,7 +108,14 @@ func (c Config) Defaults() Config {
 			c.Tol = 0.003
 		}
 		if c.Escape == "" {
-			c.Escape = "probe"
+			// The non-linear architectures keep a Haar encoder on the
+			// Stiefel manifold at a tenth of the rate (stiefel.go,
+			// lrgroups.go), the encoder their theory assumes; the probe is
+			// for the linear one, whose minimizer changes shape (science.md §6).
+			c.Escape = "none"
+			if c.Arch == "linear" {
+				c.Escape = "probe"
+			}
 		}
 	}
 	if c.Batch == 0 {

@@ -269,6 +269,7 @@ func (t *Trainer) endAnneal(rows int) {
 		st.Escape = &Escape{ProbeStep: t.step, BaseLoss: loss}
 		t.m.perturbTowardsPermutation(probeBlend)
 		t.opt = newOptimizer(t.cfg, len(t.m.params))
+		setGroups(t.opt, t.m.lrGroups())
 		st.Phase, st.PhaseStart, st.AnnealLen = phaseProbe, t.step, 0
 		st.CycleLen, st.Annealed = 0, 0
 		t.curve = append(t.curve, CurvePoint{Step: t.step, Loss: t.evaluate(rows).Loss, Seconds: t.secs, Phase: phaseProbe})
@@ -280,6 +281,7 @@ func (t *Trainer) endAnneal(rows int) {
 			// moments: every cycle restarts at the constant rate anyway).
 			st.CycleLen, loss = st.Base.CycleLen, st.Base.Loss
 			t.opt = newOptimizer(t.cfg, len(t.m.params))
+			setGroups(t.opt, t.m.lrGroups())
 			probing = false
 		}
 		st.Base = nil
