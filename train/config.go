@@ -98,7 +98,9 @@ func (c Config) Defaults() Config {
 			c.Steps = 20000
 		}
 	}
-	if c.Until == "converged" {
+	// An unknown Until is defaulted like "converged", so that Validate
+	// reports Until itself rather than the fields it would have filled.
+	if c.Until != "fixed" {
 		if c.Tol == 0 {
 			// 0.3%: three standard errors of a paired comparison of two
 			// annealed encoders on the 2,048 curve rows (measured ≈ 0.1%
@@ -147,7 +149,7 @@ func (c Config) Defaults() Config {
 		c.DecoderGrad = "tied"
 	}
 	if c.Schedule == "" {
-		if c.Until == "converged" {
+		if c.Until != "fixed" {
 			c.Schedule = "plateau"
 		} else {
 			c.Schedule = "tail"

@@ -30,6 +30,14 @@ func TestValidate(t *testing.T) {
 		{func(c *Config) { c.Denoiser = "learned" }, "denoiser"},
 		{func(c *Config) { c.Arch = "denoiser"; c.Refit = true }, "refit"},
 		{func(c *Config) { c.Schedule = "cosine" }, "schedule"},
+		{func(c *Config) { c.Schedule = "tail" }, "schedule"}, // needs until: fixed
+		{func(c *Config) { c.Until = "fixed"; c.Schedule = "plateau" }, "schedule"},
+		{func(c *Config) { c.Until = "forever" }, "until"},
+		{func(c *Config) { c.Tol = 1.5 }, "tol"},
+		{func(c *Config) { c.Tol = -0.1 }, "tol"},
+		{func(c *Config) { c.Until = "fixed"; c.Tol = 0.01 }, "tol"},
+		{func(c *Config) { c.Escape = "jump" }, "escape"},
+		{func(c *Config) { c.Until = "fixed"; c.Escape = "probe" }, "escape"},
 		{func(c *Config) { c.Source = "" }, "source"},
 	} {
 		c := ok
@@ -47,6 +55,23 @@ func TestValidate(t *testing.T) {
 	}
 	if err := ok.Defaults().Validate(); err != nil {
 		t.Errorf("valid config rejected: %v", err)
+	}
+	// The stopping rule's defaults: converged with a 20,000-step budget,
+	// tol 0.003 and the probe for the linear architecture (none for the
+	// others); fixed with 1,500 steps and the tail schedule.
+	d := ok.Defaults()
+	if d.Until != "converged" || d.Steps != 20000 || d.Tol != 0.003 || d.Escape != "probe" || d.Schedule != "plateau" {
+		t.Errorf("defaults %+v", d)
+	}
+	ml := ok
+	ml.Arch = "multilayer"
+	if e := ml.Defaults().Escape; e != "none" {
+		t.Errorf("multilayer escape default %q, want none", e)
+	}
+	fx := ok
+	fx.Until = "fixed"
+	if d := fx.Defaults(); d.Steps != 1500 || d.Schedule != "tail" || d.Tol != 0 || d.Escape != "" {
+		t.Errorf("fixed defaults %+v", d)
 	}
 	// Unknown and unreadable sources are caught by New, naming the source.
 	for _, src := range []string{"laplace", "idx:/nonexistent/file", "cifar10:/nonexistent"} {
