@@ -15,7 +15,8 @@ import "math"
 //	          (from the annealed parameters, moments kept), then the anneal;
 //	          the trajectory has converged when this annealed loss improved
 //	          on the previous cycle's by less than Tol relatively: training
-//	          twice as long no longer helps
+//	          twice as long no longer helps (when a doubled cycle no longer
+//	          fits in the budget, a last one uses what is left)
 //
 // A plateau at constant rate alone is not enough: its noise floor hides the
 // slow drift underneath (Bernoulli–Gaussian p = 0.2, d = 256: the loss at
@@ -56,6 +57,9 @@ type runState struct {
 	Cycle    int     `json:"cycle"`
 	CycleLen int     `json:"cycle_len"`
 	Annealed float64 `json:"annealed"`
+	// LastCycle: the current cycle is the shorter last one that the
+	// budget still allows.
+	LastCycle bool `json:"last_cycle,omitempty"`
 	// BudgetHit records that a constant-rate phase ended because the step
 	// budget ran short, not at a plateau.
 	BudgetHit bool `json:"budget_hit"`
@@ -289,6 +293,12 @@ func (t *Trainer) endAnneal(rows int) {
 	if !st.BudgetHit {
 		improved := st.Cycle == 0 || st.Annealed-loss >= t.cfg.Tol*loss
 		next := 2 * st.CycleLen
+		if improved && !st.LastCycle && left < next+next/2 && left >= 3*minProbeSteps {
+			// A cycle twice as long no longer fits in the budget: a last,
+			// shorter one with what is left (two thirds constant, one
+			// third anneal), which may still show the run has converged.
+			next, st.LastCycle = left*2/3, true
+		}
 		if improved && left >= next+next/2 {
 			st.Annealed, st.CycleLen = loss, next
 			st.Cycle++
