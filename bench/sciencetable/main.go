@@ -37,6 +37,7 @@ func main() {
 		{"BG p=0.2, linear", train.Config{Source: "bernoulli-gaussian", Sparsity: 0.2, Rate: 1}},
 		{"SR p=0.3, linear", train.Config{Source: "sparse-rademacher", Sparsity: 0.3, Rate: 1}},
 		{"SR p=0.7, linear", train.Config{Source: "sparse-rademacher", Sparsity: 0.7, Rate: 1}},
+		{"SR p=0.8, linear", train.Config{Source: "sparse-rademacher", Sparsity: 0.8, Rate: 1}},
 		{"SR p=0.9, linear", train.Config{Source: "sparse-rademacher", Sparsity: 0.9, Rate: 1}},
 		{"BG p=0.1, denoiser", train.Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Arch: "denoiser"}},
 		{"BG p=0.1, multilayer L=2", train.Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Arch: "multilayer", Layers: 2}},
