@@ -27,29 +27,11 @@ func TestResumeBitIdentical(t *testing.T) {
 			}
 
 			// Interrupted run: cancel at step 23 through the progress hook.
-			part, _ := New(cfg)
-			ctx, cancel := context.WithCancel(context.Background())
-			var saved []byte
-			_, err = part.Run(ctx, RunOptions{
-				ProgressEvery: 23,
-				Progress:      func(step int, _ float64) { cancel() },
-				Checkpoint: func(c *Checkpoint) error {
-					var err error
-					saved, err = c.MarshalBinary()
-					return err
-				},
-			})
-			if !errors.Is(err, context.Canceled) {
-				t.Fatalf("interrupted run returned %v, want context.Canceled", err)
-			}
-			var ck Checkpoint
-			if err := ck.UnmarshalBinary(saved); err != nil {
-				t.Fatal(err)
-			}
+			ck := interrupted(t, cfg, 23)
 			if ck.Step != 23 {
 				t.Fatalf("checkpoint at step %d, want 23", ck.Step)
 			}
-			resumed, err := Resume(&ck)
+			resumed, err := Resume(ck)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,6 +58,36 @@ func TestResumeBitIdentical(t *testing.T) {
 			}
 		})
 	}
+}
+
+// interrupted runs cfg, cancels it after step cut through the progress
+// hook, and returns the checkpoint it wrote, encoded and decoded again.
+func interrupted(t *testing.T, cfg Config, cut int) *Checkpoint {
+	t.Helper()
+	part, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var saved []byte
+	_, err = part.Run(ctx, RunOptions{
+		ProgressEvery: cut,
+		Progress:      func(int, float64) { cancel() },
+		Checkpoint: func(c *Checkpoint) error {
+			var err error
+			saved, err = c.MarshalBinary()
+			return err
+		},
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted run returned %v, want context.Canceled", err)
+	}
+	var ck Checkpoint
+	if err := ck.UnmarshalBinary(saved); err != nil {
+		t.Fatal(err)
+	}
+	return &ck
 }
 
 func sameBits(a, b []float32) bool {

@@ -2,7 +2,6 @@ package train
 
 import (
 	"context"
-	"errors"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -216,29 +215,11 @@ func TestConvergedResumeBitIdentical(t *testing.T) {
 	}
 	for phase, cut := range cuts {
 		t.Run(phase, func(t *testing.T) {
-			part, _ := New(cfg)
-			ctx, cancel := context.WithCancel(context.Background())
-			var saved []byte
-			_, err := part.Run(ctx, RunOptions{
-				ProgressEvery: cut,
-				Progress:      func(int, float64) { cancel() },
-				Checkpoint: func(c *Checkpoint) error {
-					var err error
-					saved, err = c.MarshalBinary()
-					return err
-				},
-			})
-			if !errors.Is(err, context.Canceled) {
-				t.Fatalf("interrupted run returned %v", err)
-			}
-			var ck Checkpoint
-			if err := ck.UnmarshalBinary(saved); err != nil {
-				t.Fatal(err)
-			}
+			ck := interrupted(t, cfg, cut)
 			if ck.State.Phase != phase || ck.Step != cut {
 				t.Fatalf("checkpoint in phase %s at step %d, want %s at %d", ck.State.Phase, ck.Step, phase, cut)
 			}
-			resumed, err := Resume(&ck)
+			resumed, err := Resume(ck)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -166,8 +166,9 @@ func (m *model) roundAxisRows() int {
 	return k
 }
 
-// rowErrors returns each curve row's squared error Σⱼ(x − x̂)² under the
-// current parameters, and Σ‖x‖² over those rows.
+// rowErrors returns the squared error Σⱼ(x − x̂)² of each of the first rows
+// held-out samples under the current parameters, and Σ‖x‖² over them; the
+// one evaluation pass of the trainer (evaluate adds the rows up).
 func (t *Trainer) rowErrors(rows int) (e []float64, sx float64) {
 	d := t.m.d
 	const chunk = 1024

@@ -141,26 +141,12 @@ type Eval struct {
 	LossRaw float64 // Σ‖x − x̂‖² / (rows·d), the per-coordinate MSE
 }
 
-// evaluate computes the held-out losses on the first rows samples.
+// evaluate computes the held-out losses on the first rows samples (from
+// the per-sample errors of rowErrors, escape.go).
 func (t *Trainer) evaluate(rows int) Eval {
-	d := t.m.d
-	const chunk = 1024
-	w := newWork(t.m, min(chunk, rows), false)
-	var se, sx float64
-	for lo := 0; lo < rows; lo += chunk {
-		hi := min(rows, lo+chunk)
-		if hi-lo != w.rows {
-			w = newWork(t.m, hi-lo, false)
-		}
-		X := t.heldout[lo*d : hi*d]
-		t.m.forward(w, X)
-		for i, x := range X {
-			e := float64(w.Xhat[i]) - float64(x)
-			se += e * e
-			sx += float64(x) * float64(x)
-		}
-	}
-	return Eval{Loss: se / sx, LossRaw: se / float64(rows*d)}
+	e, sx := t.rowErrors(rows)
+	se := sum(e)
+	return Eval{Loss: se / sx, LossRaw: se / float64(rows*t.m.d)}
 }
 
 // Evaluate returns the held-out losses on all held-out samples.
