@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/bitsweep/bitsweep/results"
+	"github.com/bitsweep/bitsweep/search"
 	"github.com/bitsweep/bitsweep/spec"
 	"github.com/bitsweep/bitsweep/train"
 )
@@ -37,8 +38,14 @@ type SweepMeta struct {
 
 // SweepPlan describes a sweep's size.
 type SweepPlan struct {
-	Total  int `json:"total"`  // grid combinations × seeds, before exclusions
-	Points int `json:"points"` // after exclusions
+	Total  int `json:"total"`  // grid combinations × seeds, before exclusions (0 for a search)
+	Points int `json:"points"` // after exclusions (0 for a search: its points are chosen as it goes)
+	// A search sweep (the spec has a search: block) has Search set and
+	// Cells cells (grid combinations, exclusions included), each searched
+	// with Seeds seeds per probe.
+	Search *search.Settings `json:"search,omitempty"`
+	Cells  int              `json:"cells,omitempty"`
+	Seeds  int              `json:"seeds,omitempty"`
 }
 
 // manifestPoint is one line of a sweep's manifest.
@@ -62,7 +69,9 @@ func (a *Activities) PrepareSweep(ctx context.Context, in PrepareInput) (SweepPl
 	var man bytes.Buffer
 	enc := json.NewEncoder(&man)
 	points := 0
-	for i := 0; i < s.Total(); i++ { // At, not Points: one point in memory at a time
+	// A search's points are chosen as it goes: they are listed in its cell
+	// records (results.SearchCellKey), and its manifest stays empty.
+	for i := 0; s.Search == nil && i < s.Total(); i++ { // At, not Points: one point in memory at a time
 		if p, excluded := s.At(i); !excluded {
 			enc.Encode(manifestPoint{p.Index, p.ID})
 			points++
@@ -73,6 +82,9 @@ func (a *Activities) PrepareSweep(ctx context.Context, in PrepareInput) (SweepPl
 		if _, err := a.Store.Replace(ctx, results.SweepKey(in.Sweep, name), bytes.NewReader(b), int64(len(b))); err != nil {
 			return SweepPlan{}, fmt.Errorf("store %s of sweep %s: %w", name, in.Sweep, err)
 		}
+	}
+	if s.Search != nil {
+		return SweepPlan{Search: s.Search, Cells: s.Cells(), Seeds: len(s.Seeds)}, nil
 	}
 	return SweepPlan{Total: s.Total(), Points: points}, nil
 }

@@ -36,6 +36,12 @@ type PointSummary struct {
 	Loss    float64 `json:"loss"`
 	Seconds float64 `json:"seconds"`
 	Steps   int     `json:"steps"`
+	// The minimizer's shape, convergence and theory values: what a
+	// transition search reads (search.Sample).
+	PermScore float64            `json:"perm_score,omitempty"`
+	RowPeak   float64            `json:"row_peak,omitempty"`
+	Converged bool               `json:"converged,omitempty"`
+	Theory    map[string]float64 `json:"theory,omitempty"`
 }
 
 // Progress is the heartbeat detail of TrainPoint: the last completed step
@@ -247,5 +253,13 @@ func deletePoint(ctx context.Context, st storage.Store, id string) error {
 }
 
 func summaryOf(r *results.Record, reused bool) PointSummary {
-	return PointSummary{PointID: r.PointID, Reused: reused, Resumed: r.Resumed, Loss: r.Result.Loss, Seconds: r.Result.Seconds, Steps: r.Result.Steps}
+	res := &r.Result
+	th := map[string]float64{}
+	for name, v := range map[string]*float64{"gauss": res.Theory.Gauss, "identity": res.Theory.Identity, "denoiser": res.Theory.Denoiser, "fixed_point": res.Theory.FixedPoint} {
+		if v != nil {
+			th[name] = *v
+		}
+	}
+	return PointSummary{PointID: r.PointID, Reused: reused, Resumed: r.Resumed, Loss: res.Loss, Seconds: res.Seconds, Steps: res.Steps,
+		PermScore: res.Minimizer.PermScore, RowPeak: res.Minimizer.RowPeak, Converged: res.Converged, Theory: th}
 }

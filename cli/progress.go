@@ -34,6 +34,14 @@ func (b *progressBar) line(p workflows.Progress) string {
 	done := p.Computed + p.Reused + p.Failed
 	const width = 30
 	fill := 0
+	if sp := p.Search; sp != nil {
+		// A search chooses its points as it goes: the bar counts cells.
+		if sp.Cells > 0 {
+			fill = min(width, width*sp.CellsDone/sp.Cells)
+		}
+		return fmt.Sprintf("[%s%s] %d/%d cells searched, %d points (computed %d, reused %d, failed %d, running %d)",
+			strings.Repeat("#", fill), strings.Repeat("-", width-fill), sp.CellsDone, sp.Cells, done, p.Computed, p.Reused, p.Failed, p.Running)
+	}
 	if p.Points > 0 {
 		fill = min(width, width*done/p.Points)
 	}

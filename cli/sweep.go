@@ -241,9 +241,15 @@ func followRun(ctx context.Context, c client.Client, name string, run client.Wor
 			if final.ReportError != "" {
 				sum["report_error"] = final.ReportError
 			}
+			if final.Search != nil {
+				sum["search"] = final.Search
+			}
 			if asJSON {
 				json.NewEncoder(stdout).Encode(sum)
 			} else {
+				if final.Search != nil {
+					printSearch(stdout, final.Search)
+				}
 				b, _ := json.Marshal(struct {
 					Points   int `json:"points"`
 					Computed int `json:"computed"`
@@ -255,6 +261,7 @@ func followRun(ctx context.Context, c client.Client, name string, run client.Wor
 				for _, fl := range final.Failures {
 					fmt.Fprintf(stderr, "failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
 				}
+
 				if final.Report != nil {
 					fmt.Fprintf(stderr, "report: %s (index.html, tables, figures) in the store\n", final.Report.Prefix)
 				}
@@ -356,6 +363,10 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		p.Points, p.Computed, p.Reused, p.Failed, p.Running, max(0, p.Pending-p.Running))
 	for _, fl := range p.Failures {
 		fmt.Fprintf(stdout, "  failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
+	}
+	if p.Search != nil {
+		fmt.Fprintf(stdout, "  cells %d: %d searched\n", p.Search.Cells, p.Search.CellsDone)
+		printSearch(stdout, p.Search)
 	}
 	// Points being retried, with the error of their last attempt (a full
 	// disk, a store that is down, a dead worker): from the running chunks'

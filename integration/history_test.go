@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,12 +92,30 @@ grid:
 // as JSON into workflows/testdata when BITSWEEP_RECORD_HISTORY is set; the
 // workflows package replays them (TestReplay).
 func recordHistories(t *testing.T, c client.Client, sweep string, chunks int) {
-	if os.Getenv("BITSWEEP_RECORD_HISTORY") == "" {
-		return
-	}
 	ids := []string{workflows.SweepID(sweep)}
 	for k := 0; k < chunks; k++ {
 		ids = append(ids, fmt.Sprintf("%s/chunk-%06d", workflows.SweepID(sweep), k))
+	}
+	recordIDs(t, c, sweep, ids)
+}
+
+// recordLocalHistories records the histories of workflows ids (a sweep's
+// first, then its children) from the state folder of a local-mode run,
+// served by a `starter server` of its own, when BITSWEEP_RECORD_HISTORY is
+// set.
+func recordLocalHistories(t *testing.T, state, sweep string, ids []string) {
+	if os.Getenv("BITSWEEP_RECORD_HISTORY") == "" {
+		return
+	}
+	recordIDs(t, dial(t, serverAt(t, state)), sweep, ids)
+}
+
+// recordIDs writes the history of each workflow as
+// workflows/testdata/<sweep>-<what>.json: "sweep" for the first, the last
+// element of the workflow ID (chunk-000000, cell-000001) for the others.
+func recordIDs(t *testing.T, c client.Client, sweep string, ids []string) {
+	if os.Getenv("BITSWEEP_RECORD_HISTORY") == "" {
+		return
 	}
 	for i, id := range ids {
 		var h historypb.History
@@ -112,11 +131,27 @@ func recordHistories(t *testing.T, c client.Client, sweep string, chunks int) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		name := map[bool]string{true: "sweep", false: "chunk"}[i == 0]
+		name := "sweep"
+		if i > 0 {
+			name = id[strings.LastIndex(id, "/")+1:]
+			if strings.HasPrefix(name, "chunk-") {
+				name = "chunk" // the name of the histories recorded before searches
+			}
+		}
 		p := filepath.Join("..", "workflows", "testdata", fmt.Sprintf("%s-%s.json", sweep, name))
 		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("recorded %s (%d events)", p, len(h.Events))
 	}
+}
+
+// readFile reads a file or fails the test.
+func readFile(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -110,7 +110,13 @@ func tail(s string, n int) string {
 // its address.
 func server(t *testing.T) string {
 	t.Helper()
-	state := t.TempDir()
+	return serverAt(t, t.TempDir())
+}
+
+// serverAt starts the embedded Temporal server on the state folder state
+// as its own process and returns its address.
+func serverAt(t *testing.T, state string) string {
+	t.Helper()
 	p := start(t, nil, "starter", "server", "--state", state, "--port", "0")
 	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {

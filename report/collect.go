@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bitsweep/bitsweep/results"
+	"github.com/bitsweep/bitsweep/search"
 	"github.com/bitsweep/bitsweep/storage"
 	"github.com/bitsweep/bitsweep/train"
 )
@@ -58,6 +59,10 @@ type Report struct {
 	Problems []Problem // sorted by (Sweep, PointID, Kind)
 	Groups   []Group   // in the order of their first row
 	Options  Options   // as given to Collect (Concurrency filled in)
+	// Searches are the cell records of the search sweeps read
+	// (results.ReadSearchCells), sorted by sweep name, then cell index;
+	// none for grid sweeps. Their samples' points are in Rows.
+	Searches []search.Cell
 
 	// Filled by Generate.
 	Figures  []Figure // in drawing order
@@ -65,22 +70,35 @@ type Report struct {
 }
 
 // Collect reads the results: for named sweeps, the points listed in their
-// manifests (a listed point without result.json is a Problem of kind
-// "missing"); otherwise every result.json under points/. Listing and
-// fetching run concurrently, at most o.Concurrency fetches at a time.
+// manifests and, for a search sweep, the samples of its cell records (a
+// listed point without result.json is a Problem of kind "missing");
+// otherwise every result.json under points/. Listing and fetching run
+// concurrently, at most o.Concurrency fetches at a time. The cell records
+// of the named sweeps (of every sweep that has some, when none is named)
+// become Report.Searches.
 //
 // A result from another trainer version, a damaged result.json, a checksum
 // mismatch (and with o.Verify, a missing or damaged artifact) becomes a
 // Problem for that point and the point is not in Rows. Collect returns an
-// error only when the store itself cannot be read (a missing or unreadable
-// manifest, a failed listing, an error other than a missing or damaged
-// object).
+// error only when the store itself cannot be read (an unreadable manifest,
+// a missing one of a sweep without search cells, an unreadable or
+// undecodable cell record, a failed listing, an error other than a missing
+// or damaged object).
 func Collect(ctx context.Context, st storage.Store, o Options) (*Report, error) {
 	if o.Concurrency <= 0 {
 		o.Concurrency = DefaultConcurrency
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+
+	searches, err := readSearches(ctx, st, o.Sweeps)
+	if err != nil {
+		return nil, err
+	}
+	cellsOf := map[string][]search.Cell{}
+	for _, c := range searches {
+		cellsOf[c.Sweep] = append(cellsOf[c.Sweep], c)
+	}
 
 	type job struct{ id, sweep string }
 	type outcome struct {
@@ -156,11 +174,11 @@ func Collect(ctx context.Context, st storage.Store, o Options) (*Report, error) 
 				return ctx.Err()
 			}
 		}
-		listErr <- produce(ctx, st, o.Sweeps, func(id, sweep string) error { return send(job{id, sweep}) })
+		listErr <- produce(ctx, st, o.Sweeps, cellsOf, func(id, sweep string) error { return send(job{id, sweep}) })
 	}()
 	go func() { wg.Wait(); close(outs) }()
 
-	r := &Report{Options: o}
+	r := &Report{Options: o, Searches: searches}
 	var firstErr error
 	for out := range outs {
 		switch {
@@ -196,9 +214,9 @@ func Collect(ctx context.Context, st storage.Store, o Options) (*Report, error) 
 }
 
 // produce calls fn once per point to fetch: the points of the sweeps'
-// manifests (each point once, with the names of all its sweeps), or every
-// result.json under points/.
-func produce(ctx context.Context, st storage.Store, sweeps []string, fn func(id, sweep string) error) error {
+// manifests and search cells (sweepPoints; each point once, with the names
+// of all its sweeps), or every result.json under points/.
+func produce(ctx context.Context, st storage.Store, sweeps []string, cells map[string][]search.Cell, fn func(id, sweep string) error) error {
 	if len(sweeps) == 0 {
 		return st.List(ctx, "points/", func(oi storage.ObjectInfo) error {
 			if id, ok := resultID(oi.Key); ok {
@@ -215,7 +233,7 @@ func produce(ctx context.Context, st storage.Store, sweeps []string, fn func(id,
 			continue
 		}
 		seen[name] = true
-		ids, err := ReadManifest(ctx, st, name)
+		ids, err := sweepPoints(ctx, st, name, cells[name])
 		if err != nil {
 			return err
 		}

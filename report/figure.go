@@ -23,20 +23,24 @@ import (
 // can check what is plotted without looking at pixels. Render draws it.
 type Figure struct {
 	Name    string // file stem: Name.png and Name.svg; unique within a report
-	Kind    string // loss-vs-rate, loss-vs-sparsity, loss-vs-layers, phase-sparsity, phase-rate, heatmap, curves
+	Kind    string // loss-vs-rate, loss-vs-sparsity, loss-vs-layers, phase-sparsity, phase-rate, heatmap, curves, search-estimate, search-probes
 	Sweep   string // the sweep (Row.Sweep) the data come from
 	Title   string
 	XLabel  string
 	YLabel  string
 	Caption string // one sentence for index.html and REPRODUCTION.md
 	XLog    bool   // logarithmic x axis
-	Series  []Series
-	Marks   []Mark // vertical reference lines
-	Heat    *Heat  // set for heat maps (Series is then empty)
+	// XTicks, if set, are the only x ticks (labelled in their shortest
+	// form), e.g. the dimensions of a log2-spaced axis.
+	XTicks []float64
+	Series []Series
+	Marks  []Mark // vertical reference lines
+	Heat   *Heat  // set for heat maps (Series is then empty)
 }
 
 // Series is one line or set of points. Measured series are drawn as points
-// joined by a line, with ±SE bars where SE is set; theory series as dashed
+// joined by a line (points alone with Points), with ±SE bars where SE is
+// set and bars from Lo to Hi where those are set; theory series as dashed
 // lines without markers.
 type Series struct {
 	Label  string
@@ -44,6 +48,11 @@ type Series struct {
 	SE     []float64 // standard errors of Y (nil: no bars)
 	Count  []int     // seeds behind each Y (nil for theory and single points)
 	Theory bool
+	// Lo and Hi are the ends of an interval around each Y, drawn as a bar
+	// (e.g. a search's bracket); nil: none.
+	Lo, Hi []float64
+	// Points draws the markers without the joining line.
+	Points bool
 }
 
 // Mark is a vertical line at X, e.g. the predicted critical sparsity.
@@ -149,10 +158,18 @@ func (f *Figure) drawing() (drawing, error) {
 		p.X.Scale = plot.LogScale{}
 		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
+	if len(f.XTicks) > 0 {
+		ticks := make(plot.ConstantTicks, len(f.XTicks))
+		for i, v := range f.XTicks {
+			ticks[i] = plot.Tick{Value: v, Label: num(v)}
+		}
+		p.X.Tick.Marker = ticks
+	}
 	measured, theory := 0, 0
 	for _, s := range f.Series {
-		if len(s.X) != len(s.Y) || (s.SE != nil && len(s.SE) != len(s.Y)) {
-			return drawing{}, fmt.Errorf("series %q: %d x, %d y, %d se", s.Label, len(s.X), len(s.Y), len(s.SE))
+		if len(s.X) != len(s.Y) || (s.SE != nil && len(s.SE) != len(s.Y)) ||
+			(s.Lo != nil || s.Hi != nil) && (len(s.Lo) != len(s.Y) || len(s.Hi) != len(s.Y)) {
+			return drawing{}, fmt.Errorf("series %q: %d x, %d y, %d se, %d lo, %d hi", s.Label, len(s.X), len(s.Y), len(s.SE), len(s.Lo), len(s.Hi))
 		}
 		if len(s.X) == 0 {
 			continue
@@ -182,7 +199,11 @@ func (f *Figure) drawing() (drawing, error) {
 		}
 		l.Color, sc.Color, sc.Shape = c, c, shape
 		sc.Radius = vg.Points(2.5)
-		if len(s.X) == 1 {
+		if s.Points {
+			sc.Radius = vg.Points(4)
+			sc.Shape = draw.PyramidGlyph{}
+		}
+		if len(s.X) == 1 || s.Points {
 			p.Add(sc)
 			leg.Add(s.Label, sc)
 		} else {
@@ -202,6 +223,22 @@ func (f *Figure) drawing() (drawing, error) {
 				return drawing{}, fmt.Errorf("series %q: %w", s.Label, err)
 			}
 			eb.Color = c
+			p.Add(eb)
+		}
+		if s.Lo != nil {
+			errs := make(plotter.YErrors, len(s.Y))
+			for i, y := range s.Y {
+				errs[i].Low, errs[i].High = max(0, y-s.Lo[i]), max(0, s.Hi[i]-y)
+			}
+			eb, err := plotter.NewYErrorBars(struct {
+				plotter.XYs
+				plotter.YErrors
+			}{xy, errs})
+			if err != nil {
+				return drawing{}, fmt.Errorf("series %q: %w", s.Label, err)
+			}
+			eb.Color = c
+			eb.LineStyle.Width = vg.Points(1.2)
 			p.Add(eb)
 		}
 	}

@@ -32,11 +32,12 @@ type GenerateOptions struct {
 }
 
 // Generate collects the results (Collect) and writes the whole report into
-// dir: the tables (Report.Write), the figures as PNG and SVG, index.html
-// and, with o.Reproduction, REPRODUCTION.md. A figure that cannot be drawn
-// because an artifact is missing or damaged is left out and named in
-// Report.Warnings; the error is for a store that cannot be read or a
-// folder that cannot be written.
+// dir: the tables (Report.Write; search.csv and search-probes.csv for
+// search sweeps), the figures as PNG and SVG (SearchFigures for the
+// searched cells), index.html and, with o.Reproduction, REPRODUCTION.md. A
+// figure that cannot be drawn because an artifact is missing or damaged is
+// left out and named in Report.Warnings; the error is for a store that
+// cannot be read or a folder that cannot be written.
 func Generate(ctx context.Context, st storage.Store, dir string, o GenerateOptions) (*Report, Files, error) {
 	var files Files
 	r, err := Collect(ctx, st, o.Options)
@@ -47,8 +48,12 @@ func Generate(ctx context.Context, st storage.Store, dir string, o GenerateOptio
 		return r, files, err
 	}
 	files.Tables = []string{"results.csv", "results.parquet", "groups.csv", "problems.csv", "summary.json"}
+	if len(r.Searches) > 0 {
+		files.Tables = append(files.Tables, "search.csv", "search-probes.csv")
+	}
 	if !o.NoFigures {
 		r.Figures = Figures(r.Groups)
+		r.Figures = append(r.Figures, SearchFigures(r.Searches)...)
 		// A figure drawn from a point's artifacts: kept, or left out with a
 		// warning when an artifact is missing or damaged.
 		add := func(f Figure, err error) error {

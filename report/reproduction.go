@@ -36,10 +36,16 @@ type Claim struct {
 }
 
 // Claims evaluates the five claims of Kögler et al. (ICML 2024) that the
-// example sweeps reproduce, from the groups (and figures) of r. A claim
-// without data says so.
+// example sweeps reproduce, from the groups (and figures) of r, and, when r
+// has search cells (Report.Searches), C6: the searched critical sparsity
+// against p*. A claim without data says so; C6 is left out of a report
+// without searches.
 func (r *Report) Claims() []Claim {
-	return []Claim{r.claimC1(), r.claimC2(), r.claimC3(), r.claimC4(), r.claimC5()}
+	cs := []Claim{r.claimC1(), r.claimC2(), r.claimC3(), r.claimC4(), r.claimC5()}
+	if len(r.Searches) > 0 {
+		cs = append(cs, r.claimC6())
+	}
+	return cs
 }
 
 // figuresOf returns the names of r's figures of the given kinds from the

@@ -16,6 +16,8 @@ type Summary struct {
 	Problems map[string]int `json:"problems"` // by kind
 	Groups   int            `json:"groups"`
 	Options  Options        `json:"options"`
+	// Searches are the outcomes of the searched cells (search sweeps only).
+	Searches []SearchSummary `json:"searches,omitempty"`
 }
 
 // Summary returns the counts of r.
@@ -27,12 +29,17 @@ func (r *Report) Summary() Summary {
 	for _, p := range r.Problems {
 		s.Problems[p.Kind]++
 	}
+	for i := range r.Searches {
+		s.Searches = append(s.Searches, SummarizeSearch(&r.Searches[i]))
+	}
 	return s
 }
 
 // Write writes results.csv, results.parquet, groups.csv, problems.csv and
-// summary.json into dir, creating it if needed. Each file is written to a
-// temporary name and renamed, so a reader never sees a partial file.
+// summary.json into dir, creating it if needed, and, when r has search
+// cells, search.csv and search-probes.csv (WriteSearchCSV,
+// WriteSearchProbesCSV). Each file is written to a temporary name and
+// renamed, so a reader never sees a partial file.
 func (r *Report) Write(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -41,15 +48,21 @@ func (r *Report) Write(dir string) error {
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	files := []struct {
+	type table struct {
 		name  string
 		write func(io.Writer) error
-	}{
+	}
+	files := []table{
 		{"results.csv", func(w io.Writer) error { return WriteCSV(w, r.Rows) }},
 		{"results.parquet", func(w io.Writer) error { return WriteParquet(w, r.Rows) }},
 		{"groups.csv", func(w io.Writer) error { return WriteGroupsCSV(w, r.Groups) }},
 		{"problems.csv", func(w io.Writer) error { return WriteProblemsCSV(w, r.Problems) }},
 		{"summary.json", func(w io.Writer) error { _, err := w.Write(append(sum, '\n')); return err }},
+	}
+	if len(r.Searches) > 0 {
+		files = append(files,
+			table{"search.csv", func(w io.Writer) error { return WriteSearchCSV(w, r.Searches) }},
+			table{"search-probes.csv", func(w io.Writer) error { return WriteSearchProbesCSV(w, r.Searches) }})
 	}
 	for _, f := range files {
 		var buf bytes.Buffer

@@ -23,6 +23,17 @@
 //	exclude:                    # optional: drop the points that match ALL keys of any entry
 //	  - {arch: linear, sparsity: 0.9}
 //
+// or, to search instead of sweeping a variable (grid then optional):
+//
+//	search:
+//	  variable: sparsity          # sparsity or rate; neither fixed nor a grid axis
+//	  bracket: [0.2, 0.8]         # [lo, hi], lo < hi
+//	  metric: perm_score          # perm_score, loss or row_peak
+//	  level: 0.5                  # the value the seed-averaged metric crosses
+//	  between: [gauss, identity]  # optional, metric loss only: level is a fraction of the way between the curves (default 0.5)
+//	  tolerance: 0.02             # stop when the bracket is no wider; 1e-4 ≤ tolerance < hi − lo
+//	  probes: 3                   # optional: k values per round, 1..search.MaxProbes
+//
 // The name becomes part of storage keys and Temporal workflow IDs (see
 // CheckName).
 //
@@ -68,14 +79,31 @@
 // lists the points that no exclusion drops, and Point.ID is a content hash
 // of the resolved config, stable across sweeps (PointID).
 //
+// # Searches
+//
+// With a search: block, Spec.Search holds the settings (search.Settings) and
+// each grid combination is a cell (one cell without a grid), searched on its
+// own by k-section (package search): round 0 trains both ends of the bracket
+// and k values inside it, each later round k values inside the current
+// bracket, until the bracket is no wider than the tolerance, no probe
+// crosses the level, or the crossings are not monotone. Parse checks every
+// cell that no exclusion drops with the variable at both ends of the
+// bracket, and reports the variable's problems at search.bracket. Cells,
+// CellExcluded and CellParams describe the cells, and Probe resolves the
+// point of a cell at a value and seed, with the same ID as the same point in
+// a grid sweep. Total, At and Points keep their grid meaning (the cells ×
+// the seeds, the variable unset): callers check Spec.Search first.
+//
 // # Limits
 //
 // A spec file is at most MaxFileSize bytes and nested at most MaxDepth
 // levels; YAML aliases are followed, but a document that expands to more
 // than about a million nodes ("billion laughs") is refused. A sweep has at
 // most MaxPoints points after exclusions and MaxCombinations grid
-// combinations before them, and at most MaxExclusions exclude entries; the
-// sizes are computed from the axis lengths before anything is expanded.
+// combinations before them, and at most MaxExclusions exclude entries; a
+// search has at most MaxCombinations cells, and MaxPoints cells × seeds
+// after exclusions. The sizes are computed from the axis lengths before
+// anything is expanded.
 //
 // # Errors
 //
@@ -83,7 +111,8 @@
 //
 //	quickstart.yaml:12:9: grid.sparsity[2] = 1.5: must be in (0, 1]
 //
-// Every point (Defaults applied) is checked with train.Config.Validate; its
+// Every point (Defaults applied) is checked with train.Config.Validate (for
+// a search, every cell at both ends of the bracket); its
 // complaints are mapped back to the YAML node that supplied the offending
 // value — the fixed entry, the list item or the range — and reported once
 // per distinct path, value and message; when the check involves another

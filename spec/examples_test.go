@@ -7,8 +7,11 @@ import (
 	"testing"
 )
 
-// TestExampleSpecs parses every spec in examples/ and checks its size. A
-// spec whose image data is not installed must fail naming the path.
+// TestExampleSpecs parses every spec in examples/ and checks its size: the
+// points of a grid spec, the cells and seeds of a search spec (whose
+// Points keep only their grid meaning), every probe at both ends of the
+// bracket valid. A spec whose image data is not installed must fail naming
+// the path.
 func TestExampleSpecs(t *testing.T) {
 	files, err := filepath.Glob("../examples/*.yaml")
 	if err != nil {
@@ -22,6 +25,9 @@ func TestExampleSpecs(t *testing.T) {
 		"c3-denoiser.yaml":        80,
 		"c4-depth.yaml":           16,
 		"c5-images.yaml":          12,
+	}
+	searches := map[string]struct{ cells, seeds int }{
+		"c6-critical-sparsity.yaml": {4, 2},
 	}
 	seen := 0
 	for _, f := range files {
@@ -39,7 +45,26 @@ func TestExampleSpecs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want, ok := points[base]; ok {
+			if s.Search != nil {
+				want, ok := searches[base]
+				if !ok {
+					t.Fatalf("a search spec missing from the table of searches")
+				}
+				seen++
+				if s.Cells() != want.cells || len(s.Seeds) != want.seeds {
+					t.Errorf("%d cells × %d seeds, want %d × %d", s.Cells(), len(s.Seeds), want.cells, want.seeds)
+				}
+				for c := range s.Cells() {
+					if s.CellExcluded(c) {
+						continue
+					}
+					for _, v := range []float64{s.Search.Lo, s.Search.Hi} {
+						if p := s.Probe(c, v, s.Seeds[0]); p.Config.Validate() != nil {
+							t.Errorf("cell %d at %s = %g: %v", c, s.Search.Variable, v, p.Config.Validate())
+						}
+					}
+				}
+			} else if want, ok := points[base]; ok {
 				seen++
 				if got := len(s.Points()); got != want {
 					t.Errorf("%d points, want %d", got, want)
@@ -50,8 +75,8 @@ func TestExampleSpecs(t *testing.T) {
 			}
 		})
 	}
-	if len(files) < len(points) {
-		t.Errorf("%d example files, want at least %d", len(files), len(points))
+	if len(files) < len(points)+len(searches) {
+		t.Errorf("%d example files, want at least %d", len(files), len(points)+len(searches))
 	}
 }
 

@@ -28,6 +28,10 @@ func (p *parser) parseExclude() {
 	for i, a := range p.axes {
 		axisNames[i] = a.p.name
 	}
+	theAxes := "the axes are " + strings.Join(axisNames, ", ")
+	if len(axisNames) == 0 {
+		theAxes = "the spec has no grid axes"
+	}
 	for i, it := range kv.val.Content {
 		path := fmt.Sprintf("exclude[%d]", i)
 		e := deref(it)
@@ -53,12 +57,14 @@ func (p *parser) parseExclude() {
 				var msg string
 				if fx, inFixed := p.fixed[f.name]; inFixed {
 					msg = fmt.Sprintf("%s is fixed (line %d), not a grid axis: exclusions match grid axes only", f.name, fx.key.Line)
+				} else if p.srch != nil && p.srch.name == f.name {
+					msg = fmt.Sprintf("%s is the search variable (line %d), not a grid axis: exclusions match grid axes only (narrow the bracket instead)", f.name, p.srch.kv.key.Line)
 				} else if f.name == "seed" {
 					msg = "seeds cannot be excluded: list the ones you want under seeds:"
 				} else if _, isParam := paramByName[f.name]; isParam {
-					msg = "not a grid axis (the axes are " + strings.Join(axisNames, ", ") + ")"
+					msg = "not a grid axis (" + theAxes + ")"
 				} else {
-					msg = "unknown parameter" + didYouMean(f.name, axisNames) + " (the axes are " + strings.Join(axisNames, ", ") + ")"
+					msg = "unknown parameter" + didYouMean(f.name, axisNames) + " (" + theAxes + ")"
 				}
 				p.errorAt(f.key, fpath, "", msg)
 				continue

@@ -21,6 +21,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("- [[[[[[[[]]]]]]]]\n"))
 	f.Add([]byte("name: t\ngrid: [sparsity\n"))
 	f.Add([]byte{})
+	f.Add([]byte("name: s\nfixed: {source: sparse-rademacher, rate: 1}\ngrid: {d: [8, 16]}\nsearch: {variable: sparsity, bracket: [0.2, 0.8], metric: perm_score, level: 0.5, tolerance: 0.05}\nseeds: 2\n"))
+	f.Add([]byte("name: s\nfixed: {source: gaussian, d: 8}\nsearch: {variable: rate, bracket: [0.25, 2], metric: loss, between: [gauss, identity], tolerance: 0.1, probes: 3}\n"))
+	f.Add([]byte("name: s\nfixed: {source: gaussian, d: 8}\ngrid: {arch: [linear, denoiser]}\nsearch: {variable: rate, bracket: [0.01, 2], metric: row_peak, level: 0.7, tolerance: 0.1}\nexclude: [{arch: linear}]\n"))
 	// The malformed corpus, but for its largest files (which would slow
 	// the fuzzer down and are tested by TestMalformedCorpus).
 	for _, path := range malformedFiles(f) {
@@ -57,6 +60,10 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
+		if s.Search != nil {
+			checkSearchSpec(t, s)
+			return
+		}
 		total := s.Total()
 		if total < 1 || len(s.Seeds) < 1 || len(s.Axes) < 1 {
 			t.Fatalf("Spec with %d points, %d seeds, %d axes", total, len(s.Seeds), len(s.Axes))
@@ -81,4 +88,33 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkSearchSpec checks a parsed search spec: valid settings, at least one
+// cell, and the probes of a few cells (the first, middle and last that no
+// exclusion drops) valid at both ends of the bracket and in the middle.
+func checkSearchSpec(t *testing.T, s *Spec) {
+	t.Helper()
+	if err := s.Search.Validate(); err != nil {
+		t.Fatalf("Search %+v: %v", *s.Search, err)
+	}
+	n := s.Cells()
+	if n < 1 || len(s.Seeds) < 1 || s.SearchLine < 1 {
+		t.Fatalf("search spec with %d cells, %d seeds, search at line %d", n, len(s.Seeds), s.SearchLine)
+	}
+	lo, hi := s.Search.Lo, s.Search.Hi
+	for _, c := range []int{0, n / 2, n - 1} {
+		for c < n && s.CellExcluded(c) {
+			c++
+		}
+		if c == n {
+			continue
+		}
+		for _, v := range []float64{lo, (lo + hi) / 2, hi} {
+			p := s.Probe(c, v, s.Seeds[0])
+			if err := p.Config.Validate(); err != nil {
+				t.Errorf("cell %d at %s = %g: %v", c, s.Search.Variable, v, err)
+			}
+		}
+	}
 }

@@ -32,6 +32,9 @@ func (a *axisSrc) at(j int) (*yaml.Node, string, string) {
 // whose values all failed is left out and its parameter marked broken.
 func (p *parser) parseGrid(kv pair) {
 	const hint = "give at least one axis, e.g. sparsity: [0.1, 0.5]"
+	if _, searching := p.top["search"]; searching && (isNull(kv.val) || kv.val.Kind == yaml.MappingNode && len(kv.val.Content) == 0) {
+		return // a search without axes: one cell
+	}
 	if isNull(kv.val) {
 		p.errorAt(kv.key, "grid", "", "empty: "+hint)
 		return

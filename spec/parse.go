@@ -15,7 +15,7 @@ import (
 )
 
 // topKeys are the keys of the top-level mapping.
-var topKeys = []string{"name", "description", "fixed", "grid", "seeds", "exclude"}
+var topKeys = []string{"name", "description", "fixed", "grid", "search", "seeds", "exclude"}
 
 // pair is one key: value entry of a mapping, aliases resolved.
 type pair struct {
@@ -39,6 +39,8 @@ type parser struct {
 	axes  []*axisSrc
 	axisK map[string]int // axis index by parameter
 	excl  []exclusion
+	// srch is the search: block being parsed (nil without one).
+	srch *searchSrc
 	// broken holds parameters whose value was already reported bad and
 	// left out: Validate's complaints about them are not repeated.
 	broken map[string]bool
@@ -186,10 +188,14 @@ func (p *parser) parse() *Spec {
 	if kv, ok := p.top["fixed"]; ok {
 		p.parseFixed(kv)
 	}
+	_, searching := p.top["search"]
 	if kv, ok := p.top["grid"]; ok {
 		p.parseGrid(kv)
-	} else {
-		p.errorAt(root, "grid", "", "required: a sweep needs at least one grid axis, e.g. grid: {sparsity: [0.1, 0.5]}")
+	} else if !searching {
+		p.errorAt(root, "grid", "", "required: a sweep needs at least one grid axis, e.g. grid: {sparsity: [0.1, 0.5]} (or a search: block)")
+	}
+	if kv, ok := p.top["search"]; ok {
+		p.parseSearch(kv)
 	}
 	p.parseSeeds()
 	p.parseExclude()
@@ -201,6 +207,9 @@ func (p *parser) parse() *Spec {
 	s.Raw = bytes.Clone(p.data)
 	for _, a := range p.axes {
 		s.Axes = append(s.Axes, Axis{Name: a.p.name, Values: a.values, Line: a.key.Line})
+	}
+	if p.srch != nil && p.srch.settings != nil {
+		s.Search, s.SearchLine = p.srch.settings, p.srch.kv.key.Line
 	}
 	return s
 }
@@ -261,6 +270,8 @@ func (p *parser) parseTop() {
 		msg := "unknown key"
 		if _, isParam := paramByName[kv.name]; isParam {
 			msg += ": parameters go under fixed: or grid:"
+		} else if slices.Contains(searchKeys, kv.name) {
+			msg += ": " + kv.name + " goes under search:"
 		} else if s := suggest(kv.name, topKeys); s != "" {
 			msg += " (did you mean " + s + "?)"
 		} else if s := suggest(kv.name, paramNames()); s != "" {

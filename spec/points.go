@@ -37,6 +37,13 @@ func (s *Spec) combinations() int {
 // Total is the number of points before exclusions: the number of grid
 // combinations times the number of seeds. For a parsed Spec it fits an int
 // (at most MaxCombinations × MaxPoints).
+//
+// For a search spec (Search != nil), Total, At and Points keep this grid
+// meaning: the grid's combinations (the cells) × the seeds, with the search
+// variable left unset (at its default, or 0 for rate). Those are not the
+// points a search trains, and with rate searched they do not even pass
+// train.Config.Validate: callers check Search first, and use Cells,
+// CellExcluded and Probe.
 func (s *Spec) Total() int { return s.combinations() * len(s.Seeds) }
 
 // At returns point i of the full order (0 ≤ i < Total()) and whether an
@@ -84,12 +91,24 @@ func (s *Spec) Points() []Point {
 
 // point builds point i from the axis value indexes and the seed.
 func (s *Spec) point(i int, idx []int, seed uint64) Point {
+	return resolve(i, s.combo(idx), seed)
+}
+
+// combo returns the fixed part with the axis values of indexes idx set
+// (not yet defaulted).
+func (s *Spec) combo(idx []int) train.Config {
 	c := s.Fixed
 	for k, a := range s.Axes {
 		if err := setParam(&c, a.Name, a.Values[idx[k]]); err != nil {
 			panic(err)
 		}
 	}
+	return c
+}
+
+// resolve sets the seed of c, applies Defaults and returns the point with
+// index i.
+func resolve(i int, c train.Config, seed uint64) Point {
 	c.Seed = seed
 	c = c.Defaults()
 	return Point{Index: i, Config: c, ID: PointID(c)}

@@ -12,7 +12,15 @@ import (
 // (when the grid is small enough to walk) counts the points the exclusions
 // leave. It reports whether the grid is small enough to validate point by
 // point.
+//
+// A search has the same limits, on its cells (the grid combinations): at
+// most MaxCombinations cells, and at most MaxPoints cells × seeds after
+// exclusions (each of which trains at least two points).
 func (p *parser) checkSize() bool {
+	unit, what := "points", "the sweep has"
+	if p.srch != nil {
+		unit, what = "cells × seeds", "the search has"
+	}
 	at := p.root
 	if kv, ok := p.top["grid"]; ok {
 		at = kv.key
@@ -36,6 +44,10 @@ func (p *parser) checkSize() bool {
 		if len(p.excl) > 0 {
 			msg += fmt.Sprintf(", and a grid of more than %s combinations is refused even when exclusions would remove most of it", groupDigits(strconv.Itoa(MaxCombinations)))
 		}
+		if p.srch != nil {
+			msg = fmt.Sprintf("the search has %s cells (%s); at most %s are allowed, even when exclusions would remove most of them",
+				groupDigits(combos.String()), strings.Join(dims[:len(dims)-1], " × "), groupDigits(strconv.Itoa(MaxCombinations)))
+		}
 		p.errorAt(at, "grid", "", msg)
 		return false
 	}
@@ -46,8 +58,8 @@ func (p *parser) checkSize() bool {
 	}
 	if len(p.excl) == 0 {
 		if total.Cmp(big.NewInt(MaxPoints)) > 0 {
-			p.errorAt(at, "grid", "", fmt.Sprintf("the sweep has %s points (%s); at most %s are allowed",
-				groupDigits(total.String()), shape, groupDigits(strconv.Itoa(MaxPoints))))
+			p.errorAt(at, "grid", "", fmt.Sprintf("%s %s %s (%s); at most %s are allowed",
+				what, groupDigits(total.String()), unit, shape, groupDigits(strconv.Itoa(MaxPoints))))
 			return false
 		}
 		return true
@@ -62,11 +74,19 @@ func (p *parser) checkSize() bool {
 	after := int64(kept) * int64(nSeeds)
 	switch {
 	case after == 0:
+		if p.srch != nil {
+			msg := fmt.Sprintf("the exclusions remove all %s cells", groupDigits(combos.String()))
+			if combos.IsInt64() && combos.Int64() == 1 {
+				msg = "the exclusions remove the only cell"
+			}
+			p.errorAt(p.top["exclude"].key, "exclude", "", msg)
+			return false
+		}
 		p.errorAt(p.top["exclude"].key, "exclude", "", fmt.Sprintf("the exclusions remove all %s points", groupDigits(total.String())))
 		return false
 	case after > MaxPoints:
-		p.errorAt(at, "grid", "", fmt.Sprintf("the sweep has %s points after exclusions (%s points before: %s); at most %s are allowed",
-			groupDigits(strconv.FormatInt(after, 10)), groupDigits(total.String()), shape, groupDigits(strconv.Itoa(MaxPoints))))
+		p.errorAt(at, "grid", "", fmt.Sprintf("%s %s %s after exclusions (%s %s before: %s); at most %s are allowed",
+			what, groupDigits(strconv.FormatInt(after, 10)), unit, groupDigits(total.String()), unit, shape, groupDigits(strconv.Itoa(MaxPoints))))
 		return false
 	}
 	return true

@@ -5,17 +5,20 @@ import (
 	"io"
 	"os"
 
+	"github.com/bitsweep/bitsweep/search"
 	"github.com/bitsweep/bitsweep/train"
 )
 
 // Spec is a parsed, validated sweep: the fixed part of every point, the grid
-// axes and the seeds. Every point of a Spec returned by Parse passes
-// train.Config.Validate.
+// axes and the seeds, and for a search the search: block. Every point of a
+// grid Spec returned by Parse passes train.Config.Validate; for a search
+// Spec, every Probe of a cell that no exclusion drops, at a value in the
+// bracket, does.
 type Spec struct {
 	Name, Description string
 	// Fixed holds the parameters shared by every point; a zero field is
-	// unset (Defaults fills it in, or a grid axis sets it). Fixed.Seed is
-	// always 0.
+	// unset (Defaults fills it in, or a grid axis or the search sets it).
+	// Fixed.Seed is always 0.
 	Fixed train.Config
 	// Axes are the grid axes in file order. The last axis varies fastest.
 	Axes []Axis
@@ -27,6 +30,15 @@ type Spec struct {
 	// entry's value (same Go type as the axis values). An entry with a key
 	// that is not an axis, or a value not on that axis, matches nothing.
 	Exclude []map[string]any
+	// Search is the search: block, nil for a grid sweep. With it, each grid
+	// combination is a cell (one cell without grid axes) in which the
+	// search locates where a metric crosses a level as Search.Variable
+	// moves through [Search.Lo, Search.Hi]; the variable is neither fixed
+	// nor a grid axis. See Cells, CellExcluded, CellParams and Probe.
+	Search *search.Settings
+	// SearchLine is the line of the search key in the file (0 without
+	// one).
+	SearchLine int
 	// Raw is the file exactly as given to Parse, to be stored beside the
 	// sweep's results.
 	Raw []byte

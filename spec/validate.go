@@ -21,9 +21,10 @@ const maxFailures = 100_000
 
 // Sources of a reported value (errKey.src, besides an axis index ≥ 0).
 const (
-	srcFixed = -1
-	srcUnset = -2
-	srcOther = -3 // an error Validate did not attribute to a known field
+	srcFixed  = -1
+	srcUnset  = -2
+	srcOther  = -3 // an error Validate did not attribute to a known field
+	srcSearch = -4 // the search variable at one end of the bracket (errKey.val: 0 lo, 1 hi)
 )
 
 // errKey identifies a distinct Validate complaint: the field, where its
@@ -53,6 +54,9 @@ type pointCheck struct {
 	order    []*pointError
 	failures int
 	cfg, c   *train.Config // reused: the setters take pointers
+	// end is the end of the search bracket the variable is set to (0 lo,
+	// 1 hi) in the check under way; -1 without a search.
+	end int
 }
 
 // checkPoints runs train.Config.Validate on every point that the
@@ -66,6 +70,13 @@ type pointCheck struct {
 // axis, modulo its length), so that each value's own problems are found
 // early; the second walks every combination in order, until maxFailures
 // failing validations (or maxErrors errors) have been seen.
+//
+// With a search (and a usable variable and bracket), each combination is a
+// cell, and it is validated twice, with the variable at each end of the
+// bracket: the variable's complaints are reported at search.bracket. The
+// variable's rules in train.Config.Validate are intervals (sparsity in
+// (0, 1], rate > 0, 1 ≤ round(r·d) ≤ 131072), so every value between valid
+// ends is valid too.
 func (p *parser) checkPoints() {
 	pc := &pointCheck{
 		p: p, reported: map[errKey]*pointError{},
@@ -116,12 +127,29 @@ func (p *parser) checkPoints() {
 	}
 }
 
-// check validates the combination idx.
+// check validates the combination idx: once, or for a search at both ends
+// of the bracket.
 func (pc *pointCheck) check(idx []int) {
+	if s := pc.p.srch; s.ready() {
+		for end := range 2 {
+			pc.checkAt(idx, end)
+		}
+		return
+	}
+	pc.checkAt(idx, -1)
+}
+
+// checkAt validates the combination idx, with the search variable at end
+// end of the bracket (-1: unset).
+func (pc *pointCheck) checkAt(idx []int, end int) {
 	p := pc.p
+	pc.end = end
 	*pc.cfg = p.spec.Fixed
 	for k, a := range p.axes {
 		a.p.set(pc.cfg, a.values[idx[k]])
+	}
+	if end >= 0 {
+		p.srch.prm.set(pc.cfg, p.srch.vals[end])
 	}
 	*pc.c = pc.cfg.Defaults()
 	var done uint64 // params already replaced by a stand-in
@@ -161,7 +189,9 @@ func (pc *pointCheck) report(fe *train.FieldError, prm *param, idx []int) {
 		return // its value was already reported bad
 	}
 	key := errKey{field: prm.name, src: srcUnset, val: -1, msg: fe.Msg}
-	if k, ok := p.axisK[prm.name]; ok {
+	if pc.end >= 0 && prm == p.srch.prm {
+		key.src, key.val = srcSearch, pc.end
+	} else if k, ok := p.axisK[prm.name]; ok {
 		key.src, key.val = k, idx[k]
 	} else if _, ok := p.fixed[prm.name]; ok {
 		key.src = srcFixed
@@ -185,6 +215,10 @@ func (pc *pointCheck) report(fe *train.FieldError, prm *param, idx []int) {
 		msg         = fe.Msg
 	)
 	switch key.src {
+	case srcSearch:
+		s := p.srch
+		node, path, value = s.ends[key.val], "search.bracket", seqText(s.bracket)
+		msg = fmt.Sprintf("%s = %s at the %s end: %s", prm.name, fmtFloat(s.vals[key.val]), endName(key.val), fe.Msg)
 	case srcFixed:
 		f := p.fixed[prm.name]
 		node, path, value = f.val, "fixed."+prm.name, text(f.val)

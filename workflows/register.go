@@ -21,6 +21,7 @@ func NewWorker(c client.Client, queue string, acts *activities.Activities, concu
 	})
 	w.RegisterWorkflow(SweepWorkflow)
 	w.RegisterWorkflow(ChunkWorkflow)
+	w.RegisterWorkflow(SearchCellWorkflow)
 	w.RegisterActivity(acts)
 	return w
 }

@@ -21,6 +21,7 @@ func TestReplay(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(SweepWorkflow)
 			r.RegisterWorkflow(ChunkWorkflow)
+			r.RegisterWorkflow(SearchCellWorkflow)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
 				t.Fatal(err)
 			}

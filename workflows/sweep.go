@@ -56,6 +56,19 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 		prog.Total, prog.Points = plan.Total, plan.Points
 		prog.Pending = plan.Points
 		prog.Chunks = (plan.Total + chunk - 1) / chunk
+		if plan.Search != nil {
+			// A search: its cells, k probes a round so that the cells
+			// searched at once fill the window.
+			cellsAtOnce := min(ChildParallel, max(1, plan.Cells))
+			prog.Search = &SearchProgress{Variable: plan.Search.Variable, Criterion: plan.Search.Criterion.String(),
+				K: plan.Search.K(window, plan.Seeds, cellsAtOnce), Cells: plan.Cells}
+		}
+	}
+	if prog.Search != nil {
+		if _, err := searchSweep(ctx, in, &prog, running, window); err != nil {
+			return prog, err
+		}
+		return finish(ctx, in, prog)
 	}
 
 	parallel := min(ChildParallel, max(1, prog.Chunks))
@@ -110,6 +123,11 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 		next.Progress = &prog
 		return prog, workflow.NewContinueAsNewError(ctx, SweepWorkflow, next)
 	}
+	return finish(ctx, in, prog)
+}
+
+// finish writes the sweep's report and returns the final progress.
+func finish(ctx workflow.Context, in SweepInput, prog Progress) (Progress, error) {
 	// The report at the end (version 1; histories recorded before it
 	// replay without the activity).
 	if v := workflow.GetVersion(ctx, reportChange, workflow.DefaultVersion, 1); v >= 1 && !in.NoReport {

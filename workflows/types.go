@@ -15,6 +15,7 @@ const (
 	MaxChunk        = 1000
 	DefaultWindow   = 4
 	ChildrenPerRun  = 100 // children started by one run before it continues as new
+	RoundsPerRun    = 8   // rounds of a cell's search before it continues as new
 	ChildParallel   = 2
 	MaxFailuresKept = 100
 	ProgressQuery   = "progress"
@@ -65,6 +66,10 @@ type Progress struct {
 	// sweeps/<name>/report/, or why it could not be made.
 	Report      *activities.ReportSummary `json:"report,omitempty"`
 	ReportError string                    `json:"report_error,omitempty"`
+	// Search is set for a search sweep (the spec has a search: block):
+	// its cells and what the finished ones found. Points then grows as
+	// the search chooses probes.
+	Search *SearchProgress `json:"search,omitempty"`
 }
 
 // Failure is one point that could not be trained.
