@@ -470,7 +470,7 @@ func TestClaimC6Cases(t *testing.T) {
 			fmt.Sprintf("p̂* − p* = %+.3f, the bracket widened by the tolerance 0.02 lies %.3f above p* (beyond 0.05)", 0.55-pstar, 0.54-0.02-pstar),
 		}},
 		{"near", indexed(testCell(sr, 64, search.StatusFound, f(0.48), 0.47, 0.49, 0.01)), []string{
-			"**holds**: ", fmt.Sprintf("lies %.3f above p* (within 0.05)", 0.47-0.01-pstar),
+			fmt.Sprintf("**located near p***, p̂* − p* from %+.3f to %+.3f: ", 0.48-pstar, 0.48-pstar), fmt.Sprintf("lies %.3f above p* (within 0.05)", 0.47-0.01-pstar),
 		}},
 		{"below", indexed(testCell(sr, 64, search.StatusFound, f(0.3), 0.29, 0.31, 0.01)), []string{
 			"**does not hold as predicted**: ", fmt.Sprintf("lies %.3f below p* (beyond 0.05)", pstar-0.31-0.01),

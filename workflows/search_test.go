@@ -32,7 +32,9 @@ type fakeSearch struct {
 	records map[int]search.Cell
 }
 
-func probeID(cell int, v float64, seed uint64) string { return fmt.Sprintf("c%d-v%.6f-s%d", cell, v, seed) }
+func probeID(cell int, v float64, seed uint64) string {
+	return fmt.Sprintf("c%d-v%.6f-s%d", cell, v, seed)
+}
 
 func (f *fakeSearch) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	var ts testsuite.WorkflowTestSuite
