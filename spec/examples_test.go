@@ -28,6 +28,7 @@ func TestExampleSpecs(t *testing.T) {
 	}
 	searches := map[string]struct{ cells, seeds int }{
 		"c6-critical-sparsity.yaml": {4, 2},
+		"c6-leaves-rotation.yaml":   {4, 2},
 	}
 	seen := 0
 	for _, f := range files {
