@@ -18,15 +18,16 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"train":  {"train one point and print its result", runTrain},
-	"run":    {"run a sweep (SPEC.yaml) and follow it to the end; local mode without --address", runRun},
-	"start":  {"start a sweep on a Temporal cluster and return", runStart},
-	"status": {"show a sweep's progress and failures", runStatus},
-	"resume": {"re-run the missing and failed points of a sweep", runResume},
-	"cancel": {"cancel a sweep (finished points stay)", runCancel},
-	"list":   {"list sweeps", runList},
-	"server": {"run the embedded Temporal server alone (127.0.0.1)", runServer},
-	"report": {"aggregate results into tables (CSV, Parquet) and summaries", runReport},
+	"train":   {"train one point and print its result", runTrain},
+	"run":     {"run a sweep (SPEC.yaml) and follow it to the end; local mode without --address", runRun},
+	"start":   {"start a sweep on a Temporal cluster and return", runStart},
+	"status":  {"show a sweep's progress and failures", runStatus},
+	"resume":  {"re-run the missing and failed points of a sweep", runResume},
+	"cancel":  {"cancel a sweep (finished points stay)", runCancel},
+	"list":    {"list sweeps", runList},
+	"server":  {"run the embedded Temporal server alone (127.0.0.1)", runServer},
+	"report":  {"aggregate results into tables (CSV, Parquet) and summaries", runReport},
+	"version": {"print the trainer version and the BLAS in use", runVersion},
 }
 
 // Main runs the command line and returns the process exit code. Every error

@@ -23,6 +23,7 @@ import (
 	"github.com/bitsweep/bitsweep/activities"
 	"github.com/bitsweep/bitsweep/results"
 	"github.com/bitsweep/bitsweep/spec"
+	"github.com/bitsweep/bitsweep/train"
 	"github.com/bitsweep/bitsweep/workflows"
 )
 
@@ -110,6 +111,10 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 	}
 	stops = append(stops, c.Close)
 	if local && withWorker {
+		if err := train.BLASError(); err != nil {
+			closeAll()
+			return nil, err
+		}
 		st, err := OpenStore(ctx, f.storeURL())
 		if err != nil {
 			closeAll()
@@ -126,6 +131,11 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 			return nil, fmt.Errorf("start the local worker: %w", err)
 		}
 		stops = append(stops, w.Stop)
+		if b := train.BLAS(); b.Backend == "openblas" {
+			fmt.Fprintf(stderr, "training on OpenBLAS (%s), %d points at once × %d threads each\n", b.Library, f.concurrency, b.Threads)
+		} else {
+			fmt.Fprintf(stderr, "training on gonum's pure-Go BLAS (%s)\n", b.Fallback)
+		}
 	}
 	return &session{c: c, queue: conn.TaskQueue, close: closeAll}, nil
 }

@@ -94,6 +94,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// Config treats 0 as "unset"; on the command line it is a value.
 		return &train.FieldError{Field: "sparsity", Value: cfg.Sparsity, Msg: "must be in (0, 1]"}
 	}
+	if err := train.BLASError(); err != nil {
+		return err
+	}
 	tr, err := train.New(cfg)
 	if err != nil {
 		return err
@@ -128,7 +131,7 @@ func summary(r *train.Result) map[string]any {
 		"row_peak": r.Minimizer.RowPeak, "orth_error": r.Minimizer.OrthError,
 		"steps": r.Steps, "seconds": r.Seconds, "seed": r.Config.Seed, "theory": r.Theory,
 		"config": r.Config, "n": r.N, "train_loss": r.TrainLoss, "params": r.Params,
-		"backend": r.Backend, "trainer_version": r.Version, "eval_rows": r.EvalRows,
+		"backend": r.Backend, "blas_threads": r.BLASThreads, "trainer_version": r.Version, "eval_rows": r.EvalRows,
 		"converged": r.Converged, "stop_reason": r.StopReason, "plateau_exit_step": r.PlateauExitStep, "escape": r.Escape,
 	}
 }

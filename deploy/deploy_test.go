@@ -101,13 +101,13 @@ func TestYAMLParses(t *testing.T) {
 
 var (
 	upperLit   = regexp.MustCompile(`"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"`)
-	goEnvDirs  = []string{"cli", "worker", "starter", "storage", "activities", "workflows"}
+	goEnvDirs  = []string{"cli", "worker", "starter", "storage", "activities", "workflows", "openblas", "train"}
 	goEnvCache map[string]bool
 )
 
 // goEnv returns the environment variable names bitsweep's Go code reads:
 // the upper-case string literals with an underscore in the non-test sources
-// of the packages that read the environment (cli, worker, starter, storage
+// of the packages that read the environment (cli, worker, starter, storage, openblas, train
 // and its backends, activities, workflows).
 func goEnv(t *testing.T) map[string]bool {
 	t.Helper()
@@ -211,11 +211,9 @@ func TestDockerfile(t *testing.T) {
 		"FROM golang:${GO_VERSION}-${DEBIAN_RELEASE} AS build",
 		"FROM debian:${DEBIAN_RELEASE}-slim",
 		"ARG DEBIAN_RELEASE=bookworm",
-		"libopenblas-dev",
 		"libopenblas0",
-		"CGO_ENABLED=1",
-		"CGO_LDFLAGS=-lopenblas",
-		"go build -tags openblas",
+		"CGO_ENABLED=0",
+		"go build -trimpath",
 		"./worker",
 		"./starter",
 	} {

@@ -464,7 +464,7 @@ func TestCSV(t *testing.T) {
 	}
 	header := recs[0]
 	for _, name := range []string{"point_id", "sweep", "source", "seed", "d", "n", "loss", "loss_raw", "train_loss",
-		"perm_score", "row_peak", "orth_error", "steps", "steps_run", "seconds", "backend", "trainer_version",
+		"perm_score", "row_peak", "orth_error", "steps", "steps_run", "seconds", "backend", "blas_threads", "trainer_version",
 		"worker", "attempt", "resumed", "finished", "theory_gauss", "theory_identity", "theory_denoiser",
 		"theory_layers", "theory_fixed_point", "theory_critical_p", "theory_expected", "gap",
 		"key_B", "key_A", "key_params", "key_curve"} {

@@ -62,6 +62,7 @@ type Row struct {
 	ProbeKept       bool    `parquet:"probe_kept"` // the escape probe's encoder was kept
 	Seconds         float64 `parquet:"seconds"`
 	Backend         string  `parquet:"backend"`
+	BLASThreads     int64   `parquet:"blas_threads"`
 	Version         string  `parquet:"trainer_version"`
 
 	// Who computed it (results.Record). Finished is RFC 3339 in UTC.
@@ -106,7 +107,7 @@ func newRow(rec *results.Record, sweep string) Row {
 		N: int64(res.N), Loss: res.Loss, LossRaw: res.LossRaw, TrainLoss: res.TrainLoss,
 		EvalRows: int64(res.EvalRows), PermScore: res.Minimizer.PermScore,
 		RowPeak: res.Minimizer.RowPeak, OrthError: res.Minimizer.OrthError,
-		StepsRun: int64(res.Steps), Seconds: res.Seconds, Backend: res.Backend,
+		StepsRun: int64(res.Steps), Seconds: res.Seconds, Backend: res.Backend, BLASThreads: int64(res.BLASThreads),
 		Converged: res.Converged, StopReason: res.StopReason, PlateauExitStep: int64(res.PlateauExitStep),
 		ProbeKept: res.Escape != nil && res.Escape.ProbeKept,
 		Version:   res.Version,

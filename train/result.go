@@ -38,7 +38,10 @@ type Result struct {
 	Curve  []CurvePoint       `json:"curve"`
 
 	Backend string `json:"backend"`
-	Version string `json:"trainer_version"`
+	// BLASThreads is the number of threads of each matrix product
+	// (OpenBLAS; 1 for gonum) when the point finished.
+	BLASThreads int    `json:"blas_threads,omitempty"`
+	Version     string `json:"trainer_version"`
 }
 
 // predict returns the theory for cfg (package theory; images get only the

@@ -258,18 +258,19 @@ func (t *Trainer) Finish() (*Result, error) {
 	}
 	ev := t.Evaluate()
 	res := &Result{
-		Config:    t.cfg,
-		N:         t.m.n,
-		Loss:      ev.Loss,
-		LossRaw:   ev.LossRaw,
-		Steps:     t.step,
-		Seconds:   t.secs,
-		Curve:     t.curve,
-		Params:    t.m.scalarParams(),
-		Backend:   Backend(),
-		Version:   Version,
-		EvalRows:  t.heldoutRows,
-		Minimizer: shapeOf(t.m.B, t.m.n, t.m.d),
+		Config:      t.cfg,
+		N:           t.m.n,
+		Loss:        ev.Loss,
+		LossRaw:     ev.LossRaw,
+		Steps:       t.step,
+		Seconds:     t.secs,
+		Curve:       t.curve,
+		Params:      t.m.scalarParams(),
+		Backend:     Backend(),
+		BLASThreads: blasThreads(),
+		Version:     Version,
+		EvalRows:    t.heldoutRows,
+		Minimizer:   shapeOf(t.m.B, t.m.n, t.m.d),
 	}
 	t.stopInfo(res)
 	res.Theory = predict(t.cfg)

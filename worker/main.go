@@ -21,6 +21,7 @@ import (
 
 	"github.com/bitsweep/bitsweep/activities"
 	"github.com/bitsweep/bitsweep/cli"
+	"github.com/bitsweep/bitsweep/train"
 	"github.com/bitsweep/bitsweep/workflows"
 )
 
@@ -39,6 +40,11 @@ func main() {
 	}
 	if *conc < 1 {
 		fmt.Fprintf(os.Stderr, "worker: --concurrency %d: must be at least 1\n", *conc)
+		os.Exit(2)
+	}
+
+	if err := train.BLASError(); err != nil {
+		fmt.Fprintf(os.Stderr, "worker: %v\n", err)
 		os.Exit(2)
 	}
 
@@ -66,7 +72,9 @@ func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, interval
 		return err
 	}
 	w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: runner, CheckpointInterval: interval}, conc)
-	slog.Info("worker started", "address", conn.Address, "namespace", conn.Namespace, "task_queue", conn.TaskQueue, "store", st.String(), "concurrency", conc)
+	b := train.BLAS()
+	slog.Info("worker started", "address", conn.Address, "namespace", conn.Namespace, "task_queue", conn.TaskQueue, "store", st.String(), "concurrency", conc,
+		"blas", b.Backend, "blas_threads", b.Threads, "blas_library", b.Library, "blas_fallback", b.Fallback)
 	stopCh := make(chan interface{})
 	go func() { <-ctx.Done(); close(stopCh) }()
 	return w.Run(stopCh)

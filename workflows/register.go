@@ -13,6 +13,8 @@ import (
 // activities of acts registered. concurrency bounds the points trained at
 // once on this worker (Temporal's default of 1,000 would oversubscribe any
 // machine); workflow tasks are cheap and keep the SDK's defaults.
+// With OpenBLAS each point's matrix products run on one thread (see
+// train.ThreadsEnv), so concurrency points use concurrency cores.
 func NewWorker(c client.Client, queue string, acts *activities.Activities, concurrency int) worker.Worker {
 	w := worker.New(c, queue, worker.Options{
 		MaxConcurrentActivityExecutionSize: max(1, concurrency),

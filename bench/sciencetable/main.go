@@ -5,7 +5,7 @@
 // schedule of train/1, and prints a Markdown table of measured vs predicted
 // loss, steps and wall time. docs/TRAINING.md holds its output.
 //
-//	CGO_LDFLAGS=-lopenblas go run -tags openblas ./bench/sciencetable -d 64,128,256,512
+//	go run ./bench/sciencetable -d 64,128,256,512   # OpenBLAS when installed
 package main
 
 import (

@@ -13,8 +13,8 @@
 //
 // Usage (from the repository root):
 //
-//	go run ./bench/trainstep                                         # pure-Go BLAS
-//	CGO_LDFLAGS=-lopenblas go run -tags openblas ./bench/trainstep   # OpenBLAS
+//	go run ./bench/trainstep                       # OpenBLAS when installed (loaded at run time)
+//	BITSWEEP_BLAS=gonum go run ./bench/trainstep   # pure-Go BLAS
 //
 // With -check it first trains both for 50 steps from the same start on the
 // same batch and prints the two loss curves side by side.

@@ -17,8 +17,9 @@
 #              BITSWEEP_TASK_QUEUE (default bitsweep), storing into
 #              s3://BUCKET on that MinIO
 #
-# The binaries are built once into DIR/bin (`build` rebuilds them), with
-# OpenBLAS when libopenblas-dev is installed (--blas openblas|gonum|auto).
+# The binaries are built once into DIR/bin (`build` rebuilds them); the
+# workers load OpenBLAS at run time when it is installed (--blas
+# openblas|gonum|auto: gonum sets BITSWEEP_BLAS=gonum for them).
 #
 # Credentials: MinIO and the workers use MINIO_ROOT_USER and
 # MINIO_ROOT_PASSWORD from the environment. When they are not set, throwaway
@@ -73,7 +74,7 @@ options:
   --bucket NAME         bucket of the result store (default bitsweep; remembered)
   --server-port P       frontend port for the first server start (default: a free one)
   --s3-port P           MinIO port for the first s3 start (default: a free one from 19100)
-  --blas MODE           build with openblas, gonum or auto (default auto)
+  --blas MODE           workers train with openblas, gonum or auto (default auto)
   --kill                with stop/stop-*: SIGKILL at once
 
 Environment read: BITSWEEP_TASK_QUEUE, MINIO_ROOT_USER, MINIO_ROOT_PASSWORD,
@@ -262,7 +263,7 @@ free_port() {
 have_openblas() { ldconfig -p 2>/dev/null | grep -q 'libopenblas\.so '; }
 
 cmd_build() {
-	local force=${1:-1} tags=() mode=$BLAS
+	local force=${1:-1} mode=$BLAS
 	if [[ $force == 0 && -x $BIN/worker && -x $BIN/starter ]]; then
 		return 0
 	fi
@@ -272,15 +273,11 @@ cmd_build() {
 		have_openblas && mode=openblas
 	fi
 	mkdir -p "$BIN"
-	if [[ $mode == openblas ]]; then
-		tags=(-tags openblas)
-		export CGO_ENABLED=1 CGO_LDFLAGS="${CGO_LDFLAGS:+$CGO_LDFLAGS }-lopenblas"
-	fi
 	local b start=$SECONDS
 	for b in worker starter; do
 		log "building $b ($mode) into $BIN (the starter embeds the Temporal server: minutes when cold)"
 		# Build next to the target and rename: a running process keeps its file.
-		(cd "$ROOT" && go build "${tags[@]}" -o "$BIN/.$b.new" "./$b")
+		(cd "$ROOT" && go build -o "$BIN/.$b.new" "./$b")
 		mv -f "$BIN/.$b.new" "$BIN/$b"
 	done
 	echo "$mode" >"$BIN/blas"
@@ -445,6 +442,11 @@ start_worker() {
 		export BITSWEEP_S3_CREATE_BUCKET=1
 		export BITSWEEP_CONCURRENCY=$CONCURRENCY
 		export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+		# The binaries load OpenBLAS at run time when it is installed;
+		# --blas gonum makes the workers skip it.
+		if [[ $BLAS == gonum ]]; then
+			export BITSWEEP_BLAS=gonum
+		fi
 		spawn "$name" "$LOGS/$name.log" "$BIN/worker"
 	)
 	# Ready when it logs "worker started" (after dialing Temporal and opening
