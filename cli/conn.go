@@ -70,6 +70,21 @@ func EnvInt(k string, def int) int {
 	return v
 }
 
+// envBool is EnvInt for booleans (strconv.ParseBool: 1, t, true, 0, f,
+// false, …).
+func envBool(k string, def bool) bool {
+	s := os.Getenv(k)
+	if s == "" {
+		return def
+	}
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		envInvalid(k, s, "not true or false")
+		return def
+	}
+	return v
+}
+
 // envDuration is EnvInt for Go durations ("30s", "2m").
 func envDuration(k string, def time.Duration) time.Duration {
 	s := os.Getenv(k)

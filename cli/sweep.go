@@ -34,6 +34,16 @@ import (
 // port 0 reuses the port of the previous start in dir when it is free.
 var LocalServer func(ctx context.Context, dir string, port int) (addr, namespace string, stop func() error, err error)
 
+// WebUI serves the Temporal Web UI on 127.0.0.1 for the frontend at addr
+// (package webui) and returns the URL of the namespace's workflow list and
+// a stop function; port 0 picks a free port, a taken port the next free
+// one. The starter's main package sets it, like LocalServer.
+var WebUI func(ctx context.Context, addr, namespace string, port int) (url string, stop func(), err error)
+
+// DefaultUIPort is the Web UI's port in local mode, the one `temporal
+// server start-dev` uses.
+const DefaultUIPort = 8233
+
 // sweepFlags are the flags shared by the sweep commands.
 type sweepFlags struct {
 	conn        Conn
@@ -50,6 +60,8 @@ type sweepFlags struct {
 	checkpoint  time.Duration // BITSWEEP_CHECKPOINT_INTERVAL, for the local worker
 	asJSON      bool
 	trainer     string
+	ui          bool
+	uiPort      int
 }
 
 func (f *sweepFlags) register(fs *flag.FlagSet) {
@@ -67,6 +79,8 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noReport, "no-report", false, "do not write the report (tables, figures, index.html) into sweeps/NAME/report/ at the end")
 	fs.BoolVar(&f.asJSON, "json", false, "machine-readable output")
 	fs.StringVar(&f.trainer, "trainer", Env("BITSWEEP_TRAINER", "real"), "local mode: real, or fake (no training: measures the orchestration overhead)")
+	fs.BoolVar(&f.ui, "ui", envBool("BITSWEEP_UI", true), "local mode (run, resume): serve the Temporal Web UI on 127.0.0.1 while the sweep runs (BITSWEEP_UI)")
+	fs.IntVar(&f.uiPort, "ui-port", DefaultUIPort, "local mode: port of the Web UI on 127.0.0.1 (taken: the next free one; 0: any)")
 }
 
 // session is a connection to Temporal (and, in local mode, the embedded
@@ -103,6 +117,16 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 		}
 		stops = append(stops, func() { stop() })
 		conn.Address, conn.Namespace = addr, ns
+		if withWorker && f.ui && WebUI != nil {
+			url, stopUI, err := WebUI(ctx, addr, ns, f.uiPort)
+			if err != nil {
+				// The sweep does not need the UI: say why it is missing.
+				fmt.Fprintf(stderr, "no Temporal Web UI: %v\n", err)
+			} else {
+				stops = append(stops, stopUI)
+				fmt.Fprintf(stderr, "Temporal Web UI: %s\n", url)
+			}
+		}
 	}
 	c, err := conn.Dial(logger)
 	if err != nil {
@@ -208,6 +232,9 @@ func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw 
 	opts := client.StartWorkflowOptions{
 		ID:                       workflows.SweepID(name),
 		TaskQueue:                sess.queue,
+		// What the Web UI and the Temporal CLI show of the sweep.
+		StaticSummary: sweepSummary(name, raw, specFile),
+		Memo:          map[string]any{"bitsweep_sweep": name},
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}
@@ -223,6 +250,24 @@ func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw 
 		return nil
 	}
 	return followRun(ctx, sess.c, name, run, f.asJSON, stdout, stderr)
+}
+
+// sweepSummary is the one-line summary of a sweep's workflow: its name and
+// size, e.g. "bitsweep sweep quickstart: 24 points (sparsity × rate × arch ×
+// 2 seeds)" or "bitsweep search c6: sparsity, 4 cells × 2 seeds".
+func sweepSummary(name string, raw []byte, specFile string) string {
+	s, err := spec.Parse(raw, specFile)
+	if err != nil {
+		return "bitsweep sweep " + name
+	}
+	var axes []string
+	for _, a := range s.Axes {
+		axes = append(axes, a.Name)
+	}
+	if s.Search != nil {
+		return fmt.Sprintf("bitsweep search %s: where %s crosses (%s), %d cells × %d seeds", name, s.Search.Variable, s.Search.Criterion, s.Cells(), len(s.Seeds))
+	}
+	return fmt.Sprintf("bitsweep sweep %s: %d points (%s × %d seeds)", name, s.Total(), strings.Join(axes, " × "), len(s.Seeds))
 }
 
 // followRun shows progress until the sweep ends, then prints the summary.

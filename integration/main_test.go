@@ -30,6 +30,9 @@ func TestMain(m *testing.M) {
 		panic(err)
 	}
 	bin = dir
+	// No Web UI in the child processes (many local servers start at once
+	// here); TestWebUI asks for one on a port of its own.
+	os.Setenv("BITSWEEP_UI", "false")
 	for _, b := range []string{"starter", "worker"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, b), "../"+b)
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

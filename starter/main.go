@@ -4,7 +4,8 @@
 //
 // Without --address (and TEMPORAL_ADDRESS) the sweep commands run in local
 // mode: this binary embeds a Temporal server (package localserver),
-// persisted under the results folder, and an in-process worker.
+// persisted under the results folder, an in-process worker and the
+// Temporal Web UI (package webui) on 127.0.0.1:8233.
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 
 	"github.com/bitsweep/bitsweep/cli"
 	"github.com/bitsweep/bitsweep/localserver"
+	"github.com/bitsweep/bitsweep/webui"
 )
 
 func main() {
@@ -23,6 +25,13 @@ func main() {
 			return "", "", nil, err
 		}
 		return s.Address(), s.Namespace(), s.Stop, nil
+	}
+	cli.WebUI = func(ctx context.Context, addr, namespace string, port int) (string, func(), error) {
+		s, err := webui.Start(ctx, addr, namespace, port)
+		if err != nil {
+			return "", nil, err
+		}
+		return s.WorkflowsURL(namespace), s.Stop, nil
 	}
 	os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
 }
