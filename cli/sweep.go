@@ -230,11 +230,11 @@ func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw 
 	}
 	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute, Verify: f.verify, NoReport: f.noReport, HeartbeatTimeout: f.heartbeat}
 	opts := client.StartWorkflowOptions{
-		ID:                       workflows.SweepID(name),
-		TaskQueue:                sess.queue,
+		ID:        workflows.SweepID(name),
+		TaskQueue: sess.queue,
 		// What the Web UI and the Temporal CLI show of the sweep.
-		StaticSummary: sweepSummary(name, raw, specFile),
-		Memo:          map[string]any{"bitsweep_sweep": name},
+		StaticSummary:            sweepSummary(name, raw, specFile),
+		Memo:                     map[string]any{"bitsweep_sweep": name},
 		WorkflowIDReusePolicy:    enums.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 	}
