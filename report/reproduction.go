@@ -40,12 +40,43 @@ type Claim struct {
 // has search cells (Report.Searches), C6: the searched critical sparsity
 // against p*. A claim without data says so; C6 is left out of a report
 // without searches.
+//
+// C1–C5 read the grid sweeps: a group whose points several sweeps share
+// (label "a;b") counts once in each of them, and the probes of search sweeps
+// count only in C6 (a search's few probe values are not a curve over p).
 func (r *Report) Claims() []Claim {
-	cs := []Claim{r.claimC1(), r.claimC2(), r.claimC3(), r.claimC4(), r.claimC5()}
+	g := r.gridView()
+	cs := []Claim{g.claimC1(), g.claimC2(), g.claimC3(), g.claimC4(), g.claimC5()}
 	if len(r.Searches) > 0 {
 		cs = append(cs, r.claimC6())
 	}
 	return cs
+}
+
+// gridView returns a shallow copy of r whose groups are split by sweep: a
+// group labelled "a;b;c" becomes one group per grid sweep among a, b, c
+// (the search sweeps of r.Searches left out), each labelled with its sweep.
+func (r *Report) gridView() *Report {
+	searched := map[string]bool{}
+	for i := range r.Searches {
+		searched[r.Searches[i].Sweep] = true
+	}
+	v := *r
+	v.Groups = nil
+	for _, g := range r.Groups {
+		if !strings.Contains(g.Sweep, ";") && !searched[g.Sweep] {
+			v.Groups = append(v.Groups, g)
+			continue
+		}
+		for _, s := range strings.Split(g.Sweep, ";") {
+			if !searched[s] {
+				c := g
+				c.Sweep = s
+				v.Groups = append(v.Groups, c)
+			}
+		}
+	}
+	return &v
 }
 
 // figuresOf returns the names of r's figures of the given kinds from the

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bitsweep/bitsweep/search"
 	"github.com/bitsweep/bitsweep/theory"
 )
 
@@ -85,5 +86,24 @@ func TestClaims(t *testing.T) {
 		if !strings.Contains(c.Verdict, tc.want) {
 			t.Errorf("%s: verdict %q, want it to contain %q", tc.name, c.Verdict, tc.want)
 		}
+	}
+}
+
+// TestGridView: claims C1–C5 see a group shared by several grid sweeps once
+// per sweep, and never the probes of a search sweep.
+func TestGridView(t *testing.T) {
+	r := &Report{
+		Groups:   []Group{{Sweep: "grid1;grid2;srch"}, {Sweep: "srch"}, {Sweep: "grid1"}},
+		Searches: []search.Cell{{Sweep: "srch"}},
+	}
+	var got []string
+	for _, g := range r.gridView().Groups {
+		got = append(got, g.Sweep)
+	}
+	if strings.Join(got, ",") != "grid1,grid2,grid1" {
+		t.Errorf("groups by sweep %v, want grid1, grid2, grid1", got)
+	}
+	if len(r.Groups) != 3 || r.Groups[0].Sweep != "grid1;grid2;srch" {
+		t.Errorf("gridView changed the report's groups: %+v", r.Groups)
 	}
 }
