@@ -291,24 +291,10 @@ func (p *parser) searchBracket(src *searchSrc, f pair) bool {
 		p.errorAt(n, path, seqText(n), fmt.Sprintf("must be two numbers [lo, hi], not %s", plural(len(n.Content), "value")))
 		return false
 	}
-	ok := true
-	for i, it := range n.Content {
-		e := deref(it)
-		ipath := fmt.Sprintf("%s[%d]", path, i)
-		if e == nil {
-			p.errorAt(it, ipath, "", "alias chain too long or dangling")
-			ok = false
-			continue
-		}
-		v, msg := decodeScalar(e, kindFloat)
-		if msg != "" {
-			p.errorAt(e, ipath, text(e), msg)
-			ok = false
-			continue
-		}
+	if !p.seqItems(n, path, kindFloat, func(i int, e *yaml.Node, v any) string {
 		src.ends[i], src.vals[i] = e, v.(float64)
-	}
-	if !ok {
+		return ""
+	}) {
 		return false
 	}
 	lo, hi := src.vals[0], src.vals[1]
@@ -381,6 +367,26 @@ func (p *parser) searchBetween(f pair) ([]string, bool) {
 		return nil, false
 	}
 	var names []string
+	ok := p.seqItems(n, path, kindString, func(i int, _ *yaml.Node, v any) string {
+		name := v.(string)
+		if !slices.Contains(search.Curves, name) {
+			return "unknown theory curve" + searchDidYouMean(name, search.Curves) + " (" + curves + ")"
+		}
+		if i == 1 && len(names) == 1 && names[0] == name {
+			return "the same curve twice: between needs two different curves"
+		}
+		names = append(names, name)
+		return ""
+	})
+	return names, ok
+}
+
+// seqItems decodes every item of the sequence n (at path) as a scalar of
+// kind k and passes it to check, which returns a message for a bad value
+// ("" for a good one). Dangling aliases, undecodable items and the
+// messages of check are reported at the item, path[i]; seqItems reports
+// whether every item was good.
+func (p *parser) seqItems(n *yaml.Node, path string, k kind, check func(i int, e *yaml.Node, v any) string) bool {
 	ok := true
 	for i, it := range n.Content {
 		e := deref(it)
@@ -390,21 +396,16 @@ func (p *parser) searchBetween(f pair) ([]string, bool) {
 			ok = false
 			continue
 		}
-		v, msg := decodeScalar(e, kindString)
-		if msg == "" && !slices.Contains(search.Curves, v.(string)) {
-			msg = "unknown theory curve" + searchDidYouMean(v.(string), search.Curves) + " (" + curves + ")"
-		}
-		if msg == "" && i == 1 && len(names) == 1 && names[0] == v.(string) {
-			msg = "the same curve twice: between needs two different curves"
+		v, msg := decodeScalar(e, k)
+		if msg == "" {
+			msg = check(i, e, v)
 		}
 		if msg != "" {
 			p.errorAt(e, ipath, text(e), msg)
 			ok = false
-			continue
 		}
-		names = append(names, v.(string))
 	}
-	return names, ok
+	return ok
 }
 
 // unknownSearchKey is the message for an unknown key under search:.
