@@ -119,8 +119,10 @@ func (t *Trainer) StepOn(X []float32) float64 {
 
 // StepFLOPs returns the floating-point operations of the matrix products of
 // one training step: a product of an m×k by a k×n matrix costs 2mkn. The
-// linear model has five (B̃x, A·s forward; ∂A, ∂s, ∂B̃ backward); every
-// further decoder layer two forward and four backward (two with "stop").
+// linear model has five batch-sized ones (B̃x, A·s forward; ∂A, ∂s, ∂B̃
+// backward); every further decoder layer two forward and four backward (two
+// with "stop"); the retraction of a Stiefel encoder (stiefel.go) two more of
+// n×d by d×n and n×n by n×d, 4n²d (derived: one Newton–Schulz step).
 func (c Config) StepFLOPs() float64 {
 	c = c.Defaults()
 	n := Bits(c.Rate, c.Dim)
@@ -129,10 +131,14 @@ func (c Config) StepFLOPs() float64 {
 	if c.DecoderGrad == "stop" {
 		extra = 4
 	}
+	f := per * 5
 	if c.Arch == "multilayer" {
-		return per * (5 + extra*float64(c.Layers-1))
+		f = per * (5 + extra*float64(c.Layers-1))
 	}
-	return per * 5
+	if (&model{cfg: c, d: c.Dim, n: n}).stiefel() {
+		f += 4 * float64(n) * float64(n) * float64(c.Dim)
+	}
+	return f
 }
 
 // Eval is a held-out evaluation with the hard sign.

@@ -41,10 +41,15 @@ import (
 	"github.com/bitsweep/bitsweep/train"
 )
 
-// benchConfigs are the configurations of train/bench_test.go.
+// benchConfigs are the architectures of the speed table: the linear model
+// on Gaussian data, the denoiser and the 3-layer decoder on
+// Bernoulli–Gaussian data (p = 0.1), rate 1, batch 1024. The dimension comes
+// from -dims. Until "fixed" keeps the learning rate constant (2e-3, as the
+// torch step), which only matters to -check.
 var benchConfigs = map[string]train.Config{
-	"linear":     {Source: "gaussian", Sparsity: 1, Rate: 1, Dim: 512, Arch: "linear", Batch: 1024, Steps: 1e8},
-	"multilayer": {Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Dim: 512, Arch: "multilayer", Layers: 3, Batch: 1024, Steps: 1e8},
+	"linear":     {Source: "gaussian", Sparsity: 1, Rate: 1, Arch: "linear", Batch: 1024, Steps: 1e8, Until: "fixed"},
+	"denoiser":   {Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Arch: "denoiser", Batch: 1024, Steps: 1e8, Until: "fixed"},
+	"multilayer": {Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Arch: "multilayer", Layers: 3, Batch: 1024, Steps: 1e8, Until: "fixed"},
 }
 
 // batchSeed is the data seed of the fixed benchmark minibatch (step 0).
@@ -56,8 +61,8 @@ var (
 	threads    = flag.String("threads", "1,2", "comma-separated thread counts K (GOMAXPROCS, OPENBLAS_NUM_THREADS, torch threads)")
 	python     = flag.String("python", "/usr/bin/python3", "Python interpreter with torch")
 	script     = flag.String("torch-script", "bench/torch_step.py", "path of the PyTorch step")
-	configList = flag.String("configs", "linear,multilayer", "comma-separated configurations: linear, multilayer")
-	dim        = flag.Int("d", 0, "override d (and n = d) of every configuration, e.g. for a quick smoke test")
+	configList = flag.String("configs", "linear,denoiser,multilayer", "comma-separated configurations: linear, denoiser, multilayer")
+	dims       = flag.String("dims", "64,128,256,512", "comma-separated dimensions d (n = d)")
 	batch      = flag.Int("batch", 0, "override the batch size of every configuration")
 	check      = flag.Bool("check", false, "first train Go and torch 50 steps from the same start and print both loss curves")
 	checkSteps = flag.Int("check-steps", 50, "steps of the -check comparison")
@@ -66,6 +71,7 @@ var (
 
 	child      = flag.Bool("child", false, "internal: measure the Go step in this process and print one JSON line")
 	childCfg   = flag.String("config", "", "internal: the configuration the -child measures")
+	childDim   = flag.Int("d", 0, "internal: the dimension the -child measures")
 	childCheck = flag.Int("child-check", 0, "internal: also record the loss of this many steps from the start")
 )
 
@@ -105,15 +111,14 @@ func main() {
 	}
 }
 
-// config returns the named configuration with the -d / -batch overrides.
-func config(name string) (train.Config, error) {
+// config returns the named configuration at dimension d with the -batch
+// override.
+func config(name string, d int) (train.Config, error) {
 	cfg, ok := benchConfigs[name]
 	if !ok {
-		return cfg, fmt.Errorf("unknown configuration %q (want linear or multilayer)", name)
+		return cfg, fmt.Errorf("-configs: unknown configuration %q (want linear, denoiser or multilayer)", name)
 	}
-	if *dim > 0 {
-		cfg.Dim = *dim
-	}
+	cfg.Dim = d
 	if *batch > 0 {
 		cfg.Batch = *batch
 	}
@@ -138,7 +143,7 @@ func setup(cfg train.Config) (*train.Trainer, []float32, error) {
 }
 
 func runChild() error {
-	cfg, err := config(*childCfg)
+	cfg, err := config(*childCfg, *childDim)
 	if err != nil {
 		return err
 	}
@@ -265,10 +270,10 @@ func timing(check int) (n, w string) {
 	return strconv.Itoa(*steps), strconv.Itoa(*warmup)
 }
 
-func runGo(exe, name string, k, check int) (result, error) {
+func runGo(exe string, c cell, k, check int) (result, error) {
 	n, w := timing(check)
-	args := []string{"-child", "-config", name, "-steps", n, "-warmup", w,
-		"-d", strconv.Itoa(*dim), "-batch", strconv.Itoa(*batch), "-child-check", strconv.Itoa(check)}
+	args := []string{"-child", "-config", c.name, "-steps", n, "-warmup", w,
+		"-d", strconv.Itoa(c.cfg.Dim), "-batch", strconv.Itoa(*batch), "-child-check", strconv.Itoa(check)}
 	cmd := exec.Command(exe, args...)
 	cmd.Env = threadEnv(k)
 	return lastJSON(cmd)
@@ -350,24 +355,55 @@ func loadAvg() string {
 	return strings.Join(f[:min(3, len(f))], " ")
 }
 
-func runParent() error {
-	var ks []int
-	for _, s := range strings.Split(*threads, ",") {
+// cell is one configuration at one dimension.
+type cell struct {
+	name string
+	cfg  train.Config
+}
+
+func (c cell) label() string {
+	if c.cfg.Arch == "multilayer" {
+		return fmt.Sprintf("%s (L=%d)", c.name, c.cfg.Layers)
+	}
+	return c.name
+}
+
+func (c cell) key() string { return fmt.Sprintf("%s-d%d", c.name, c.cfg.Dim) }
+
+func positiveInts(flagName, list string) ([]int, error) {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
 		k, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || k < 1 {
-			return fmt.Errorf("-threads %q: want positive integers", *threads)
+			return nil, fmt.Errorf("-%s %q: want comma-separated positive integers", flagName, list)
 		}
-		ks = append(ks, k)
+		out = append(out, k)
 	}
-	names := strings.Split(*configList, ",")
-	cfgs := map[string]train.Config{}
-	for i, n := range names {
-		names[i] = strings.TrimSpace(n)
-		cfg, err := config(names[i])
-		if err != nil {
-			return err
+	return out, nil
+}
+
+func runParent() error {
+	ks, err := positiveInts("threads", *threads)
+	if err != nil {
+		return err
+	}
+	ds, err := positiveInts("dims", *dims)
+	if err != nil {
+		return err
+	}
+	var cells []cell
+	for _, n := range strings.Split(*configList, ",") {
+		n = strings.TrimSpace(n)
+		for _, d := range ds {
+			cfg, err := config(n, d)
+			if err != nil {
+				return err
+			}
+			if *batch > 0 {
+				cfg.Batch = *batch
+			}
+			cells = append(cells, cell{n, cfg})
 		}
-		cfgs[names[i]] = cfg
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -386,19 +422,19 @@ func runParent() error {
 	defer os.RemoveAll(dir)
 	fs := map[string]files{}
 	if torchErr == nil {
-		for _, n := range names {
-			tr, X, err := setup(cfgs[n])
+		for _, c := range cells {
+			tr, X, err := setup(c.cfg)
 			if err != nil {
-				return fmt.Errorf("%s: %w", n, err)
+				return fmt.Errorf("%s: %w", c.key(), err)
 			}
-			f := files{filepath.Join(dir, n+"-init.f32"), filepath.Join(dir, n+"-x.f32")}
+			f := files{filepath.Join(dir, c.key()+"-init.f32"), filepath.Join(dir, c.key()+"-x.f32")}
 			if err := writeF32(f.init, tr.Checkpoint().Params); err != nil {
 				return err
 			}
 			if err := writeF32(f.x, X); err != nil {
 				return err
 			}
-			fs[n] = f
+			fs[c.key()] = f
 		}
 	}
 
@@ -412,27 +448,26 @@ func runParent() error {
 	fmt.Printf("%d warm-up + %d timed steps per cell; torch runs with OMP_NUM_THREADS=K, OPENBLAS_NUM_THREADS=%s; load average before: %s\n\n", *warmup, *steps, tb, load0)
 
 	if *check {
-		if err := runCheck(exe, names, cfgs, fs, ks[0], torchErr); err != nil {
+		if err := runCheck(exe, cells, fs, ks[0], torchErr); err != nil {
 			return err
 		}
 	}
 
 	type row struct {
-		name   string
-		k      int
-		g, t   result
-		tErr   error
-		failed bool
+		c    cell
+		k    int
+		g, t result
+		tErr error
 	}
 	var rows []row
 	for _, k := range ks {
-		for _, n := range names {
-			fmt.Fprintf(os.Stderr, "measuring %s, %d thread(s)…\n", n, k)
-			r := row{name: n, k: k}
+		for _, c := range cells {
+			fmt.Fprintf(os.Stderr, "measuring %s d=%d, %d thread(s)…\n", c.name, c.cfg.Dim, k)
+			r := row{c: c, k: k}
 			if *idle > 0 {
 				waitIdle(*idle)
 			}
-			r.g, err = runGo(exe, n, k, 0)
+			r.g, err = runGo(exe, c, k, 0)
 			if err != nil {
 				return err
 			}
@@ -441,7 +476,7 @@ func runParent() error {
 				if *idle > 0 {
 					waitIdle(*idle)
 				}
-				r.t, r.tErr = runTorch(cfgs[n], fs[n], k, 0)
+				r.t, r.tErr = runTorch(c.cfg, fs[c.key()], k, 0)
 				if r.tErr != nil {
 					fmt.Fprintln(os.Stderr, "torch:", r.tErr)
 				}
@@ -450,42 +485,43 @@ func runParent() error {
 		}
 	}
 
-	label := func(name string) string {
-		if c := cfgs[name]; c.Arch == "multilayer" {
-			return fmt.Sprintf("%s (L=%d)", name, c.Layers)
-		}
-		return name
-	}
 	fmt.Println("Steps/s from the mean step time:")
 	fmt.Println()
-	fmt.Println("| config | threads | Go backend | Go steps/s | Go GFLOP/s | torch steps/s | torch GFLOP/s | Go/torch |")
-	fmt.Println("|---|---:|---|---:|---:|---:|---:|---:|")
+	fmt.Println("| config | d | threads | Go backend | Go steps/s | Go GFLOP/s | torch steps/s | torch GFLOP/s | Go/torch |")
+	fmt.Println("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+	worst, worstAt := math.Inf(1), ""
 	for _, r := range rows {
 		ts, tg, ratio := "n/a", "n/a", "n/a"
 		if r.tErr == nil {
-			ts, tg = fmt.Sprintf("%.2f", r.t.StepsPerSecond), fmt.Sprintf("%.1f", r.t.GFLOPs)
-			ratio = fmt.Sprintf("%.2f", r.g.StepsPerSecond/r.t.StepsPerSecond)
+			ts, tg = fmt.Sprintf("%.1f", r.t.StepsPerSecond), fmt.Sprintf("%.1f", r.t.GFLOPs)
+			q := r.g.StepsPerSecond / r.t.StepsPerSecond
+			ratio = fmt.Sprintf("%.2f", q)
+			if q < worst {
+				worst, worstAt = q, fmt.Sprintf("%s d=%d, %d thread(s)", r.c.label(), r.c.cfg.Dim, r.k)
+			}
 		}
-		fmt.Printf("| %s | %d | %s | %.2f | %.1f | %s | %s | %s |\n",
-			label(r.name), r.g.Threads, r.g.Backend, r.g.StepsPerSecond, r.g.GFLOPs, ts, tg, ratio)
+		fmt.Printf("| %s | %d | %d | %s | %.1f | %.1f | %s | %s | %s |\n",
+			r.c.label(), r.c.cfg.Dim, r.g.Threads, r.g.Backend, r.g.StepsPerSecond, r.g.GFLOPs, ts, tg, ratio)
 	}
 	fmt.Println()
 	fmt.Println("Steps/s of the fastest timed step (less sensitive to other load on the machine):")
 	fmt.Println()
-	fmt.Println("| config | threads | Go steps/s | torch steps/s | Go/torch | other load during Go / torch (CPUs) |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|")
+	fmt.Println("| config | d | threads | Go steps/s | torch steps/s | Go/torch | other load during Go / torch (CPUs) |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		ts, ratio, ol := "n/a", "n/a", "n/a"
 		if r.tErr == nil {
-			ts = fmt.Sprintf("%.2f", 1/r.t.BestSecondsPerStep)
+			ts = fmt.Sprintf("%.1f", 1/r.t.BestSecondsPerStep)
 			ratio = fmt.Sprintf("%.2f", r.t.BestSecondsPerStep/r.g.BestSecondsPerStep)
 			ol = fmt.Sprintf("%.2f", r.t.Others)
 		}
-		fmt.Printf("| %s | %d | %.2f | %s | %s | %.2f / %s |\n", label(r.name), r.g.Threads, 1/r.g.BestSecondsPerStep, ts, ratio, r.g.Others, ol)
+		fmt.Printf("| %s | %d | %d | %.1f | %s | %s | %.2f / %s |\n", r.c.label(), r.c.cfg.Dim, r.g.Threads, 1/r.g.BestSecondsPerStep, ts, ratio, r.g.Others, ol)
 	}
-	c := cfgs[names[0]]
-	fmt.Printf("\nd = %d, n = round(rate·d), batch %d. GFLOP/s counts the matrix products only ((train.Config).StepFLOPs). Load average after: %s\n",
-		c.Dim, c.Batch, loadAvg())
+	batchN := cells[0].cfg.Batch
+	fmt.Printf("\nn = round(rate·d) = d, batch %d. GFLOP/s counts the matrix products only ((train.Config).StepFLOPs). Load average after: %s\n", batchN, loadAvg())
+	if !math.IsInf(worst, 1) {
+		fmt.Printf("Smallest Go/torch ratio (mean step time): %.2f, at %s.\n", worst, worstAt)
+	}
 	return nil
 }
 
@@ -498,22 +534,22 @@ func orNA(s string, err error) string {
 
 // runCheck trains Go and torch from the same start on the same batch and
 // prints both loss curves.
-func runCheck(exe string, names []string, cfgs map[string]train.Config, fs map[string]files, k int, torchErr error) error {
-	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "checking %s…\n", n)
-		g, err := runGo(exe, n, k, *checkSteps)
+func runCheck(exe string, cells []cell, fs map[string]files, k int, torchErr error) error {
+	for _, c := range cells {
+		fmt.Fprintf(os.Stderr, "checking %s…\n", c.key())
+		g, err := runGo(exe, c, k, *checkSteps)
 		if err != nil {
 			return err
 		}
 		var t result
 		tErr := torchErr
 		if tErr == nil {
-			t, tErr = runTorch(cfgs[n], fs[n], k, *checkSteps)
+			t, tErr = runTorch(c.cfg, fs[c.key()], k, *checkSteps)
 		}
 		if tErr == nil && len(t.CheckLosses) != len(g.CheckLosses) {
 			tErr = errors.New("torch returned a loss curve of another length")
 		}
-		fmt.Printf("Loss check, %s (same start, same batch, %d threads):\n\n", n, k)
+		fmt.Printf("Loss check, %s d=%d (same start, same batch, %d threads):\n\n", c.label(), c.cfg.Dim, k)
 		fmt.Println("| step | Go loss | torch loss | rel. diff |")
 		fmt.Println("|---:|---:|---:|---:|")
 		for i, gl := range g.CheckLosses {
