@@ -235,7 +235,7 @@ func (m *model) backwardLayer(w *work, t int, dOut, dB, dsc []float32) []float32
 		for i := lo * n; i < hi*n; i++ {
 			dq := float64(lw.dQ[i])
 			p1, sgn := float64(lw.P1[i]), float64(w.S[i])
-			lam, dlam := invMillsFast(-sgn * p1 / kappa)
+			lam, dlam := lw.Lam[i], lw.DLam[i] // from the forward pass
 			acc[0] += dq * float64(lw.Zhat[i])
 			acc[1] -= dq * p1
 			dz := float64(a) * dq

@@ -30,6 +30,9 @@ type layerWork struct {
 	Xhat []float32 // rows×d: denoiser output
 	Gate []float32 // rows×d: the input denoiser's gate π₁(r₁)
 	dQ   []float32 // rows×n
+	// λ(a) and λ'(a) at a = −s·p₁/κ, rows×n, kept for the backward pass
+	// (which would otherwise evaluate the inverse Mills ratio again).
+	Lam, DLam []float64
 }
 
 func newWork(m *model, rows int, backward bool) *work {
@@ -50,6 +53,7 @@ func newWork(m *model, rows int, backward bool) *work {
 			Q: f(rows * n), M: f(rows * d), XL: f(rows * d), R1: f(rows * d), Xhat: f(rows * d), Gate: f(rows * d)}
 		if backward {
 			lw.dQ = f(rows * n)
+			lw.Lam, lw.DLam = make([]float64, rows*n), make([]float64, rows*n)
 		}
 		w.layers = append(w.layers, lw)
 	}
@@ -129,7 +133,10 @@ func (m *model) forwardLayer(w *work, t int) {
 	forRows(rows, func(_, lo, hi int) {
 		for i := lo * n; i < hi*n; i++ {
 			s, p1 := float64(w.S[i]), float64(lw.P1[i])
-			lam, _ := invMillsFast(-s * p1 / kappa)
+			lam, dlam := invMillsFast(-s * p1 / kappa)
+			if lw.Lam != nil {
+				lw.Lam[i], lw.DLam[i] = lam, dlam
+			}
 			z := float32(p1 + s*kappa*lam)
 			lw.Zhat[i] = z
 			lw.Q[i] = a*z - (b+1)*lw.P1[i]
