@@ -25,7 +25,7 @@ var commands = map[string]command{
 	"resume":  {"re-run the missing and failed points of a sweep", runResume},
 	"cancel":  {"cancel a sweep (finished points stay)", runCancel},
 	"list":    {"list sweeps", runList},
-	"server":  {"run the embedded Temporal server alone (127.0.0.1)", runServer},
+	"server":  {"run the embedded Temporal server alone (SQLite or PostgreSQL)", runServer},
 	"report":  {"aggregate results into tables (CSV, Parquet) and summaries", runReport},
 	"version": {"print the trainer version and the BLAS in use", runVersion},
 }

@@ -750,6 +750,218 @@ func isBitsweep(s map[string]any) bool {
 	return strings.Contains(fmt.Sprint(s["image"]), "BITSWEEP_IMAGE")
 }
 
+// sqlToolEnv are the variables temporal-sql-tool reads (its flags' $SQL_*).
+var sqlToolEnv = map[string]bool{"SQL_PLUGIN": true, "SQL_HOST": true, "SQL_PORT": true, "SQL_USER": true, "SQL_PASSWORD": true}
+
+// isServer: a compose service running `bitsweep server`.
+func isServer(s map[string]any) bool {
+	cmd, _ := s["command"].([]any)
+	return isBitsweep(s) && len(cmd) > 0 && cmd[0] == "server"
+}
+
+// testedVersions returns what the fault suite tests: go.mod's
+// go.temporal.io/server version (embedded in the starter) and the
+// PostgreSQL major version of .ci/postgres.sh.
+func testedVersions(t *testing.T) (server, pgMajor string) {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^\s*go\.temporal\.io/server v(\d+\.\d+\.\d+)\s*$`).FindStringSubmatch(read(t, filepath.Join(root, "go.mod")))
+	p := regexp.MustCompile(`(?m)^PG_MAJOR=(\d+)$`).FindStringSubmatch(read(t, filepath.Join(root, ".ci", "postgres.sh")))
+	if m == nil || p == nil {
+		t.Fatalf("no go.temporal.io/server version in go.mod (%v) or PG_MAJOR in .ci/postgres.sh (%v)", m, p)
+	}
+	return m[1], p[1]
+}
+
+// TestTestedVersions: Compose runs the Temporal server and the PostgreSQL
+// the fault suite tests: the server is the starter's embedded one (go.mod's
+// go.temporal.io/server) on PostgreSQL with the postgres12 plugin for both
+// stores, its schemas come from the temporal-sql-tool of the same module
+// version, PostgreSQL is the major version of .ci/postgres.sh; no other
+// Temporal server image (auto-setup stopped at 1.29) is used.
+func TestTestedVersions(t *testing.T) {
+	server, pgMajor := testedVersions(t)
+	t.Logf("tested: Temporal server %s, PostgreSQL %s", server, pgMajor)
+	gomod := read(t, filepath.Join(root, "go.mod"))
+	if !regexp.MustCompile(`(?m)^tool go\.temporal\.io/server/cmd/tools/sql$`).MatchString(gomod) {
+		t.Error("go.mod: no `tool go.temporal.io/server/cmd/tools/sql` (temporal-sql-tool at the server's version)")
+	}
+	df := parseDockerfile(t)
+	if !strings.Contains(df.text, "-o /out/temporal-sql-tool go.temporal.io/server/cmd/tools/sql") || !df.binaries["/usr/local/bin/temporal-sql-tool"] {
+		t.Error("Dockerfile: does not build and install temporal-sql-tool from go.temporal.io/server/cmd/tools/sql")
+	}
+
+	c, text := loadCompose(t)
+	if m := regexp.MustCompile(`temporalio/(auto-setup|server|admin-tools)[^\s"]*`).FindString(text); m != "" {
+		t.Errorf("compose.yaml uses %s: the tested server is bitsweep's own (`bitsweep server --db postgres`, Temporal %s)", m, server)
+	}
+	pg := c.Services["postgresql"]
+	img := fmt.Sprint(pg["image"])
+	example := envExample(t)
+	im := regexp.MustCompile(`^postgres:\$\{POSTGRES_VERSION:-(\d+)[^}]*\}$`).FindStringSubmatch(img)
+	if im == nil || im[1] != pgMajor {
+		t.Errorf("compose service postgresql: image %q, want postgres:${POSTGRES_VERSION:-%s}", img, pgMajor)
+	}
+	if v := example["POSTGRES_VERSION"]; v != pgMajor && !strings.HasPrefix(v, pgMajor+".") {
+		t.Errorf(".env.example: POSTGRES_VERSION=%s, want %s (or %s.x): the tested major", v, pgMajor, pgMajor)
+	}
+
+	var servers []string
+	for name, s := range c.Services {
+		if !isServer(s) {
+			continue
+		}
+		servers = append(servers, name)
+		cmd := fmt.Sprint(s["command"])
+		for _, want := range []string{"--db postgres", "--bind 0.0.0.0"} {
+			if !strings.Contains(cmd, want) {
+				t.Errorf("compose service %s: command %s lacks %s", name, cmd, want)
+			}
+		}
+		env := envMap(s["environment"])
+		for _, k := range []string{"TEMPORAL_DB_HOST", "TEMPORAL_DB_USER", "TEMPORAL_DB_PASSWORD", "TEMPORAL_DB_NAME", "TEMPORAL_DB_VISIBILITY_NAME"} {
+			if env[k] == "" {
+				t.Errorf("compose service %s: no %s", name, k)
+			}
+		}
+		if env["TEMPORAL_DB_HOST"] != "postgresql" {
+			t.Errorf("compose service %s: TEMPORAL_DB_HOST=%s, want the postgresql service", name, env["TEMPORAL_DB_HOST"])
+		}
+		if !slices.Contains(names(s["depends_on"]), "temporal-schema") {
+			t.Errorf("compose service %s: does not depend on temporal-schema", name)
+		}
+	}
+	if len(servers) != 1 {
+		t.Errorf("compose.yaml: %d services run `bitsweep server` (%v), want 1", len(servers), servers)
+	}
+	job := c.Services["temporal-schema"]
+	if job == nil || !isBitsweep(job) {
+		t.Fatal("compose.yaml: no temporal-schema service on the bitsweep image (temporal-sql-tool of the tested version)")
+	}
+	env := envMap(job["environment"])
+	if env["SQL_PLUGIN"] != "postgres12" || env["SQL_HOST"] != "postgresql" {
+		t.Errorf("compose service temporal-schema: SQL_PLUGIN=%q SQL_HOST=%q, want postgres12 and postgresql", env["SQL_PLUGIN"], env["SQL_HOST"])
+	}
+	script := fmt.Sprint(job["command"])
+	for _, want := range []string{"temporal-sql-tool", "setup-schema -v 0.0", "update-schema --schema-name \"postgresql/v12/$$kind\"", "temporal:temporal", "temporal_visibility:visibility"} {
+		if !strings.Contains(script, want) {
+			t.Errorf("compose service temporal-schema: the script lacks %q:\n%s", want, script)
+		}
+	}
+	// The schema names the tool embeds, at this server version.
+	for _, dir := range []string{"temporal", "visibility"} {
+		if _, err := os.Stat(filepath.Join(moduleDir(t, "go.temporal.io/server"), "schema", "postgresql", "v12", dir, "versioned")); err != nil {
+			t.Errorf("go.temporal.io/server %s has no schema postgresql/v12/%s: %v", server, dir, err)
+		}
+	}
+}
+
+// TestKubernetesTemporal: deploy/k8s-temporal runs the tested server and
+// PostgreSQL too: bitsweep's image with `server --db postgres` (one pod,
+// Recreate), the schema Job with the image's temporal-sql-tool and
+// postgres12, postgres:<PG_MAJOR>, the Service the workers' ConfigMap names,
+// every variable one the Go code (or temporal-sql-tool) reads, the
+// password only from the Secret.
+func TestKubernetesTemporal(t *testing.T) {
+	_, pgMajor := testedVersions(t)
+	df := parseDockerfile(t)
+	var k kustomization
+	if err := yaml.Unmarshal([]byte(read(t, "k8s-temporal/kustomization.yaml")), &k); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	var text strings.Builder
+	for _, r := range k.Resources {
+		f := filepath.Join("k8s-temporal", r)
+		text.WriteString(read(t, f))
+		for _, doc := range yamlDocs(t, f) {
+			var obj struct {
+				Kind     string `yaml:"kind"`
+				Metadata meta   `yaml:"metadata"`
+				Spec     struct {
+					Replicas *int `yaml:"replicas"`
+					Strategy struct {
+						Type string `yaml:"type"`
+					} `yaml:"strategy"`
+					Template struct {
+						Spec struct {
+							Containers []struct {
+								Image   string   `yaml:"image"`
+								Command []string `yaml:"command"`
+								Args    []string `yaml:"args"`
+								Env     []struct {
+									Name      string `yaml:"name"`
+									Value     string `yaml:"value"`
+									ValueFrom any    `yaml:"valueFrom"`
+								} `yaml:"env"`
+							} `yaml:"containers"`
+						} `yaml:"spec"`
+					} `yaml:"template"`
+				} `yaml:"spec"`
+			}
+			if err := doc.Decode(&obj); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			kinds[obj.Kind]++
+			where := obj.Kind + " " + obj.Metadata.Name
+			for _, c := range obj.Spec.Template.Spec.Containers {
+				cmd := strings.Join(append(append([]string{}, c.Command...), c.Args...), " ")
+				for _, e := range c.Env {
+					if secretName.MatchString(e.Name) && e.ValueFrom == nil {
+						t.Errorf("%s: %s is not from a Secret", where, e.Name)
+					}
+					if !sqlToolEnv[e.Name] && !strings.HasPrefix(e.Name, "POSTGRES_") && e.Name != "PGDATA" {
+						checkEnvName(t, where, e.Name)
+					}
+				}
+				switch {
+				case c.Image == "bitsweep" && len(c.Command) > 0 && df.binaries[c.Command[0]] && slices.Contains(c.Command, "server"):
+					if !strings.Contains(cmd, "--db postgres") || !strings.Contains(cmd, "--bind 0.0.0.0") {
+						t.Errorf("%s: command %s, want server --db postgres --bind 0.0.0.0", where, cmd)
+					}
+					if obj.Spec.Replicas == nil || *obj.Spec.Replicas != 1 || obj.Spec.Strategy.Type != "Recreate" {
+						t.Errorf("%s: want replicas 1 and strategy Recreate (one embedded server at a time)", where)
+					}
+					kinds["server"]++
+				case c.Image == "bitsweep" && strings.Contains(cmd, "temporal-sql-tool"):
+					for _, want := range []string{"setup-schema -v 0.0", `update-schema --schema-name "postgresql/v12/$kind"`} {
+						if !strings.Contains(cmd, want) {
+							t.Errorf("%s: the script lacks %q", where, want)
+						}
+					}
+					kinds["schema"]++
+				case strings.HasPrefix(c.Image, "postgres:"):
+					if maj, _, _ := strings.Cut(strings.TrimPrefix(c.Image, "postgres:"), "."); maj != pgMajor {
+						t.Errorf("%s: image %s, want postgres:%s (the tested major)", where, c.Image, pgMajor)
+					}
+					kinds["postgres"]++
+				default:
+					t.Errorf("%s: unexpected container image %s command %v", where, c.Image, c.Command)
+				}
+			}
+		}
+	}
+	if kinds["server"] != 1 || kinds["schema"] != 1 || kinds["postgres"] != 1 || kinds["Service"] < 2 {
+		t.Errorf("k8s-temporal: want one server, one schema job, one postgres and their Services; got %v", kinds)
+	}
+	if !strings.Contains(text.String(), "SQL_PLUGIN\n              value: postgres12") {
+		t.Error("k8s-temporal: the schema job does not set SQL_PLUGIN postgres12")
+	}
+	// The workers' ConfigMap names this server's Service.
+	if !strings.Contains(read(t, "k8s/configmap.yaml"), "TEMPORAL_ADDRESS: temporal-frontend."+k.Namespace+".svc.cluster.local:7233") {
+		t.Errorf("k8s/configmap.yaml: TEMPORAL_ADDRESS is not temporal-frontend.%s.svc.cluster.local:7233", k.Namespace)
+	}
+}
+
+// moduleDir is the module cache directory of a dependency (go list -m).
+func moduleDir(t *testing.T, mod string) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", mod).Output()
+	if err != nil || len(bytes.TrimSpace(out)) == 0 {
+		t.Skipf("go list -m %s: %v", mod, err)
+	}
+	return string(bytes.TrimSpace(out))
+}
+
 func TestCompose(t *testing.T) {
 	c, text := loadCompose(t)
 	df := parseDockerfile(t)
@@ -802,7 +1014,11 @@ func TestCompose(t *testing.T) {
 		if !isBitsweep(s) {
 			continue
 		}
+		schemaJob := name == "temporal-schema"
 		for k := range env {
+			if schemaJob && sqlToolEnv[k] {
+				continue // read by temporal-sql-tool, in the image too
+			}
 			checkEnvName(t, where, k)
 		}
 		if b, ok := s["build"].(map[string]any); ok {
@@ -814,11 +1030,14 @@ func TestCompose(t *testing.T) {
 				t.Errorf("%s: build context %s is not the repository root", where, b["context"])
 			}
 		}
-		if s["entrypoint"] != nil {
+		if s["entrypoint"] != nil && !schemaJob {
 			ep, ok := s["entrypoint"].([]any)
 			if !ok || len(ep) == 0 || !df.binaries[fmt.Sprint(ep[0])] {
 				t.Errorf("%s: entrypoint %v is not an exec-form list starting with a binary of the Dockerfile (%v)", where, s["entrypoint"], df.binaries)
 			}
+		}
+		if schemaJob || isServer(s) {
+			continue // the Temporal server and its schema job (TestTestedVersions)
 		}
 		if env["TEMPORAL_ADDRESS"] == "" || env["BITSWEEP_STORE"] == "" || env["BITSWEEP_TASK_QUEUE"] == "" {
 			t.Errorf("%s: needs TEMPORAL_ADDRESS, BITSWEEP_STORE and BITSWEEP_TASK_QUEUE", where)

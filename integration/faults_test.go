@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	mrand "math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -28,18 +29,38 @@ import (
 // topology is deploy/local/topology.sh running a standalone Temporal
 // server, MinIO and three workers as local processes on 127.0.0.1.
 type topology struct {
-	t      *testing.T
-	dir    string
-	env    []string // for the starter and the test's own store client
-	secret string   // the planted S3 password
-	addr   string
-	url    string
-	procs  []*proc // starter runs, whose output the secret scan reads
+	t       *testing.T
+	db      string // the server's persistence: sqlite or postgres
+	dir     string
+	env     []string // for the starter and the test's own store client
+	secret  string   // the planted S3 password
+	secrets []string // every secret the scan looks for (secret, the PostgreSQL password)
+	addr    string
+	url     string
+	procs   []*proc // starter runs, whose output the secret scan reads
 }
 
-// newTopology starts the topology with the binaries TestMain built. It
-// skips the test when the MinIO binary of .ci/minio.sh is not installed.
-func newTopology(t *testing.T) *topology {
+// postgresReachable tells why the PostgreSQL topology cannot run, or "".
+// TEMPORAL_DB_* come from `eval "$(bash .ci/postgres.sh start)"`.
+func postgresReachable() string {
+	host, port := os.Getenv("TEMPORAL_DB_HOST"), os.Getenv("TEMPORAL_DB_PORT")
+	if host == "" || port == "" || os.Getenv("TEMPORAL_DB_PASSWORD") == "" {
+		return "no PostgreSQL: TEMPORAL_DB_HOST, TEMPORAL_DB_PORT or TEMPORAL_DB_PASSWORD unset (eval \"$(bash .ci/postgres.sh start)\")"
+	}
+	c, err := net.DialTimeout("tcp", net.JoinHostPort(host, port), 2*time.Second)
+	if err != nil {
+		return fmt.Sprintf("no PostgreSQL reachable at %s:%s: %v", host, port, err)
+	}
+	c.Close()
+	return ""
+}
+
+// newTopology starts the topology with the binaries TestMain built, its
+// server on db (sqlite, or postgres: a database pair of its own on the
+// PostgreSQL of TEMPORAL_DB_*). It skips the test when the MinIO binary of
+// .ci/minio.sh is not installed or, for postgres, no PostgreSQL is
+// reachable (outside CI: .ci/run starts one, so there it is an error).
+func newTopology(t *testing.T, db string) *topology {
 	t.Helper()
 	cache := os.Getenv("BITSWEEP_CACHE")
 	if cache == "" {
@@ -48,6 +69,14 @@ func newTopology(t *testing.T) *topology {
 	}
 	if _, err := os.Stat(filepath.Join(cache, "bin", "minio")); err != nil {
 		t.Skipf("no MinIO binary in %s/bin (bash .ci/minio.sh install)", cache)
+	}
+	if db == "postgres" {
+		if why := postgresReachable(); why != "" {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s; .ci/run starts PostgreSQL with .ci/postgres.sh", why)
+			}
+			t.Skip(why)
+		}
 	}
 	dir := t.TempDir()
 	// The binaries TestMain built, so the script does not build its own.
@@ -62,7 +91,11 @@ func newTopology(t *testing.T) *topology {
 
 	raw := make([]byte, 12)
 	rand.Read(raw)
-	tp := &topology{t: t, dir: dir, secret: "planted-secret-" + hex.EncodeToString(raw)}
+	tp := &topology{t: t, db: db, dir: dir, secret: "planted-secret-" + hex.EncodeToString(raw)}
+	tp.secrets = []string{tp.secret}
+	if pw := os.Getenv("TEMPORAL_DB_PASSWORD"); db == "postgres" && pw != "" {
+		tp.secrets = append(tp.secrets, pw)
+	}
 	tp.env = []string{
 		"BITSWEEP_CACHE=" + cache,
 		"MINIO_ROOT_USER=bitsweep-faults",
@@ -70,9 +103,12 @@ func newTopology(t *testing.T) *topology {
 		"BITSWEEP_CHECKPOINT_INTERVAL=1s", // a killed point loses at most 1 s
 		"BITSWEEP_TRAINER=real",
 	}
-	out := tp.script("start", "--workers", "3", "--concurrency", "2")
+	t0 := time.Now()
+	out := tp.script("start", "--workers", "3", "--concurrency", "2", "--db", db)
+	t.Logf("topology on %s started in %v", db, time.Since(t0).Round(100*time.Millisecond))
 	t.Cleanup(func() {
-		cmd := exec.Command("bash", "../deploy/local/topology.sh", "stop", "--kill", "--dir", dir)
+		// clean: on PostgreSQL it also drops the topology's databases.
+		cmd := exec.Command("bash", "../deploy/local/topology.sh", "clean", "--kill", "--dir", dir)
 		cmd.Env = append(os.Environ(), tp.env...)
 		cmd.Run()
 	})
@@ -246,19 +282,44 @@ func countResults(st storage.Store) int {
 // TestFaults runs real sweeps on the local topology through worker
 // SIGKILLs, a server restart, an S3 outage and a double submission, and
 // then scans logs, stored objects and Temporal histories for the planted
-// S3 secret. It logs a table of scenarios and outcomes.
+// secrets. It runs twice: with the server on SQLite (every scenario) and
+// on PostgreSQL (worker SIGKILLs, server restart and the secret scan, with
+// the same end checks). It logs a table of scenarios and outcomes.
 func TestFaults(t *testing.T) {
 	if testing.Short() {
 		t.Skip("fault suite: real processes, minutes")
 	}
-	tp := newTopology(t)
-	st := tp.store()
 	var table []string
+	for _, tc := range []struct {
+		db        string
+		scenarios map[string]bool // nil: all
+	}{
+		{"sqlite", nil},
+		{"postgres", map[string]bool{"worker-kills": true, "server-restart": true, "secret-scan": true}},
+	} {
+		t.Run(tc.db, func(t *testing.T) {
+			t0 := time.Now()
+			faultScenarios(t, newTopology(t, tc.db), tc.scenarios, &table)
+			t.Logf("fault suite on %s: %v", tc.db, time.Since(t0).Round(time.Second))
+		})
+	}
+	t.Logf("fault suite:\n| server on | scenario | fault | points | trained to the end | finished on attempt > 1 | resumed from a checkpoint | wall | note |\n|---|---|---|---|---|---|---|---|---|\n%s", strings.Join(table, "\n"))
+}
+
+// faultScenarios runs the scenarios of the fault suite named in only (nil:
+// all) on tp and adds their rows to table.
+func faultScenarios(t *testing.T, tp *topology, only map[string]bool, table *[]string) {
+	st := tp.store()
 	row := func(name, fault string, o outcome, extra string) {
-		table = append(table, fmt.Sprintf("| %s | %s | %d | %d | %d | %d | %v | %s |", name, fault, o.points, o.trained, o.attempts, o.resumed, o.wall.Round(time.Second), extra))
+		*table = append(*table, fmt.Sprintf("| %s | %s | %s | %d | %d | %d | %d | %v | %s |", tp.db, name, fault, o.points, o.trained, o.attempts, o.resumed, o.wall.Round(time.Second), extra))
+	}
+	scenario := func(name string, f func(t *testing.T)) {
+		if only == nil || only[name] {
+			t.Run(name, f)
+		}
 	}
 
-	t.Run("worker-kills", func(t *testing.T) {
+	scenario("worker-kills", func(t *testing.T) {
 		tp.t = t
 		spec := faultSpec(t, "kills", 12) // 48 points
 		t0 := time.Now()
@@ -329,12 +390,12 @@ func TestFaults(t *testing.T) {
 		}
 		row(scenario, what, o, "")
 	}
-	t.Run("server-restart", func(t *testing.T) {
-		midSweep(t, "restart", "server restart", "Temporal server (SQLite) stopped and restarted after 8 of 24 points", func() {
+	scenario("server-restart", func(t *testing.T) {
+		midSweep(t, "restart", "server restart", fmt.Sprintf("Temporal server (%s) stopped and restarted after 8 of 24 points", tp.db), func() {
 			tp.script("restart-server")
 		})
 	})
-	t.Run("s3-outage", func(t *testing.T) {
+	scenario("s3-outage", func(t *testing.T) {
 		midSweep(t, "outage", "S3 outage", "MinIO stopped for 30 s after 8 of 24 points, then restarted", func() {
 			tp.script("stop-s3")
 			time.Sleep(30 * time.Second)
@@ -342,7 +403,7 @@ func TestFaults(t *testing.T) {
 		})
 	})
 
-	t.Run("submitted-twice", func(t *testing.T) {
+	scenario("submitted-twice", func(t *testing.T) {
 		tp.t = t
 		spec := faultSpec(t, "twice", 4) // 16 points
 		t0 := time.Now()
@@ -371,25 +432,30 @@ func TestFaults(t *testing.T) {
 		row("same sweep twice", "two `starter run` of one spec at once", o, fmt.Sprintf("%d execution", len(resp.GetExecutions())))
 	})
 
-	t.Run("secret-scan", func(t *testing.T) {
+	scenario("secret-scan", func(t *testing.T) {
 		tp.t = t
 		scanSecrets(t, tp, st)
 	})
-
-	t.Logf("fault suite:\n| scenario | fault | points | trained to the end | finished on attempt > 1 | resumed from a checkpoint | wall | note |\n|---|---|---|---|---|---|---|---|\n%s", strings.Join(table, "\n"))
 }
 
-// scanSecrets looks for the planted S3 password in every log of the
-// topology, the starter's help, every stored object and every event of
-// every workflow history.
+// scanSecrets looks for the planted S3 password (and on PostgreSQL the
+// database password) in every log of the topology, the starter's help,
+// every stored object and every event of every workflow history.
 func scanSecrets(t *testing.T, tp *topology, st storage.Store) {
-	secret := []byte(tp.secret)
+	has := func(b []byte) bool {
+		for _, s := range tp.secrets {
+			if bytes.Contains(b, []byte(s)) {
+				return true
+			}
+		}
+		return false
+	}
 	scanned := 0
 	logs, _ := filepath.Glob(filepath.Join(tp.dir, "log", "*"))
 	for _, l := range logs {
 		b, _ := os.ReadFile(l)
 		scanned++
-		if bytes.Contains(b, secret) {
+		if has(b) {
 			t.Errorf("log %s contains the secret", l)
 		}
 	}
@@ -397,7 +463,7 @@ func scanSecrets(t *testing.T, tp *topology, st storage.Store) {
 		t.Errorf("only %d logs to scan (%v)", len(logs), logs)
 	}
 	for _, p := range tp.procs {
-		if bytes.Contains([]byte(p.output()), secret) {
+		if has([]byte(p.output())) {
 			t.Errorf("the output of %v contains the secret", p.cmd.Args)
 		}
 	}
@@ -405,7 +471,7 @@ func scanSecrets(t *testing.T, tp *topology, st storage.Store) {
 		c := exec.Command(filepath.Join(bin, "starter"), cmd...)
 		c.Env = append(os.Environ(), tp.env...)
 		out, _ := c.CombinedOutput()
-		if bytes.Contains(out, secret) {
+		if has(out) {
 			t.Errorf("starter %v prints the secret", cmd)
 		}
 	}
@@ -417,7 +483,7 @@ func scanSecrets(t *testing.T, tp *topology, st storage.Store) {
 			return err
 		}
 		objects++
-		if bytes.Contains(b, secret) {
+		if has(b) {
 			t.Errorf("stored object %s contains the secret", oi.Key)
 		}
 		return nil
@@ -442,7 +508,7 @@ func scanSecrets(t *testing.T, tp *topology, st storage.Store) {
 				}
 				events++
 				b, _ := proto.Marshal(ev)
-				if bytes.Contains(b, secret) {
+				if has(b) {
 					t.Errorf("history of %s: event %d contains the secret", e.GetExecution().GetWorkflowId(), ev.GetEventId())
 				}
 			}
@@ -454,5 +520,5 @@ func scanSecrets(t *testing.T, tp *topology, st storage.Store) {
 	if objects == 0 || events == 0 {
 		t.Errorf("nothing scanned: %d objects, %d events", objects, events)
 	}
-	t.Logf("secret scan: %d logs, %d starter outputs, 3 help texts, %d stored objects, %d events of %d workflow runs", len(logs), len(tp.procs), objects, events, runs)
+	t.Logf("secret scan (%d secrets): %d logs, %d starter outputs, 3 help texts, %d stored objects, %d events of %d workflow runs", len(tp.secrets), len(logs), len(tp.procs), objects, events, runs)
 }

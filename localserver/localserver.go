@@ -1,9 +1,14 @@
 // Package localserver runs an embedded Temporal server (frontend, history,
 // matching and worker services) inside the current process, persisted in a
-// SQLite database under a state directory. It is bitsweep's "local mode":
-// a whole sweep runs on one machine with no services installed, and a run
-// that was killed resumes where it stopped on the next Start over the same
-// state directory.
+// SQLite database under a state directory, or on PostgreSQL. With SQLite it
+// is bitsweep's "local mode": a whole sweep runs on one machine with no
+// services installed, and a run that was killed resumes where it stopped on
+// the next Start over the same state directory. With Options.Postgres it is
+// the standalone server of `starter server --db postgres` (the fault suite's
+// PostgreSQL topology, deploy/compose.yaml): the server's postgres12 SQL
+// plugin for the default store and the postgres12 visibility store, on two
+// databases whose schemas the server's own temporal-sql-tool set up (see
+// Postgres); the state directory then holds only the lock and the port.
 //
 // # State directory
 //
@@ -16,7 +21,8 @@
 //
 // # Network
 //
-// Every listener binds 127.0.0.1: the frontend gRPC port (Options.Port, or
+// Every listener binds 127.0.0.1 (the frontend: Options.BindIP, for a
+// server in a container): the frontend gRPC port (Options.Port, or
 // the one recorded in frontend.port, or a free one) and one internal gRPC
 // port each for the history, matching and worker services (free ports
 // picked at each start). Membership is static (no ringpop gossip port),
@@ -24,7 +30,8 @@
 //
 // # Differences from a default server
 //
-// One history shard; rate limits raised and task queues of one partition
+// One history shard on SQLite (Postgres.HistoryShards, default 4, on
+// PostgreSQL); rate limits raised and task queues of one partition
 // (see defaultDynamicConfig); the task queue and history scanners and the
 // parent-close-policy system worker are off, because the server never stops
 // their SDK workers (they would outlive Stop). The sqlite plugin keeps its
@@ -109,6 +116,15 @@ type Options struct {
 	// (the server is very chatty at info level).
 	LogLevel slog.Leveler
 
+	// Postgres, when set, persists the server on PostgreSQL instead of the
+	// SQLite database in StateDir (see Postgres).
+	Postgres *Postgres
+
+	// BindIP is the address the frontend listens on. Default 127.0.0.1;
+	// "0.0.0.0" for a server in a container that other containers reach.
+	// The internal services always bind 127.0.0.1.
+	BindIP string
+
 	// DynamicConfig overrides or adds server dynamic config values, by key
 	// (e.g. "frontend.namespaceRPS": 5000). They win over the defaults of
 	// this package (see defaultDynamicConfig).
@@ -188,27 +204,59 @@ func Start(ctx context.Context, o Options) (_ *Server, retErr error) {
 		}
 	}()
 
+	if o.BindIP == "" {
+		o.BindIP = loopback
+	}
+	if ip := net.ParseIP(o.BindIP); ip == nil || ip.To4() == nil {
+		return nil, fmt.Errorf("localserver: bind address %q: want an IPv4 address such as 127.0.0.1 or 0.0.0.0", o.BindIP)
+	}
+	var pg *Postgres
+	if o.Postgres != nil {
+		p, err := o.Postgres.withDefaults()
+		if err != nil {
+			return nil, err
+		}
+		pg = &p
+	}
+
 	port, err := choosePort(dir, o.Port)
 	if err != nil {
 		return nil, err
 	}
-	sqlCfg, err := prepareDatabase(dir, o.Namespace, o.Retention)
-	if err != nil {
-		return nil, err
+	var persistence config.Persistence
+	if pg != nil {
+		persistence = pg.persistence()
+	} else {
+		sqlCfg, err := prepareDatabase(dir, o.Namespace, o.Retention)
+		if err != nil {
+			return nil, err
+		}
+		persistence = config.Persistence{
+			DefaultStore:     "sqlite",
+			VisibilityStore:  "sqlite",
+			NumHistoryShards: 1,
+			DataStores:       map[string]config.DataStore{"sqlite": {SQL: sqlCfg}},
+		}
 	}
 
 	logger := newServerLogger(o.Logger, o.LogLevel)
-	opts, err := serverOptions(o, port, sqlCfg, logger)
+	opts, err := serverOptions(o, port, persistence, logger)
 	if err != nil {
 		return nil, err
 	}
 	srv, err := temporal.NewServer(opts...)
 	if err != nil {
+		if pg != nil {
+			return nil, fmt.Errorf("localserver: creating server on %s: %w (is PostgreSQL up, are user, password and schemas right? schemas: temporal-sql-tool, or .ci/postgres.sh schema %s %s)", pg, err, pg.Database, pg.VisibilityDatabase)
+		}
 		return nil, fmt.Errorf("localserver: creating server: %w", err)
 	}
 	if err := srv.Start(); err != nil {
 		logger.muted.Store(true)
 		_ = srv.Stop()
+		if pg != nil {
+			return nil, fmt.Errorf("localserver: starting server on %s: %w (are the schemas set up? temporal-sql-tool, or .ci/postgres.sh schema %s %s)", pg, err, pg.Database, pg.VisibilityDatabase)
+		}
 		return nil, fmt.Errorf("localserver: starting server: %w", err)
 	}
 	s := &Server{
@@ -218,6 +266,13 @@ func Start(ctx context.Context, o Options) (_ *Server, retErr error) {
 		address:   net.JoinHostPort(loopback, strconv.Itoa(port)),
 		namespace: o.Namespace,
 		stateDir:  dir,
+	}
+	if pg != nil {
+		if err := registerNamespace(ctx, s.address, o.Namespace, o.Retention); err != nil {
+			logger.muted.Store(true)
+			_ = srv.Stop()
+			return nil, fmt.Errorf("localserver: registering namespace %q: %w", o.Namespace, err)
+		}
 	}
 	if err := waitReady(ctx, s.address, o.Namespace); err != nil {
 		logger.muted.Store(true)
@@ -353,7 +408,7 @@ func defaultDynamicConfig() map[string]any {
 	}
 }
 
-func serverOptions(o Options, frontendPort int, sqlCfg *config.SQL, logger slogLogger) ([]temporal.ServerOption, error) {
+func serverOptions(o Options, frontendPort int, persistence config.Persistence, logger slogLogger) ([]temporal.ServerOption, error) {
 	// Internal services: a free loopback port each, picked per start.
 	ports := map[primitives.ServiceName]int{primitives.FrontendService: frontendPort}
 	used := map[int]bool{frontendPort: true}
@@ -377,12 +432,7 @@ func serverOptions(o Options, frontendPort int, sqlCfg *config.SQL, logger slogL
 	cfg.Global.Membership.BroadcastAddress = loopback
 	// Global.Metrics nil: no-op metrics, no listener. PProf port 0: off.
 	cfg.Global.PProf.Port = 0
-	cfg.Persistence = config.Persistence{
-		DefaultStore:     "sqlite",
-		VisibilityStore:  "sqlite",
-		NumHistoryShards: 1,
-		DataStores:       map[string]config.DataStore{"sqlite": {SQL: sqlCfg}},
-	}
+	cfg.Persistence = persistence
 	cfg.ClusterMetadata = &cluster.Config{
 		EnableGlobalNamespace:    false,
 		FailoverVersionIncrement: 10,
@@ -402,7 +452,11 @@ func serverOptions(o Options, frontendPort int, sqlCfg *config.SQL, logger slogL
 		// BindOnIP, not BindOnLocalHost: the latter follows $BIND_ON_IP /
 		// environment.GetLocalhostIP(), which could be something else.
 		// HTTPPort 0: the frontend HTTP API is off.
-		cfg.Services[string(svc)] = config.Service{RPC: config.RPC{GRPCPort: p, BindOnIP: loopback}}
+		bind := loopback
+		if svc == primitives.FrontendService && o.BindIP != "" {
+			bind = o.BindIP
+		}
+		cfg.Services[string(svc)] = config.Service{RPC: config.RPC{GRPCPort: p, BindOnIP: bind}}
 	}
 	cfg.Archival.History.State = "disabled"
 	cfg.Archival.Visibility.State = "disabled"

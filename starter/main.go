@@ -26,6 +26,22 @@ func main() {
 		}
 		return s.Address(), s.Namespace(), s.Stop, nil
 	}
+	cli.StandaloneServer = func(ctx context.Context, cfg cli.ServerConfig) (string, string, func() error, error) {
+		o := localserver.Options{StateDir: cfg.StateDir, Port: cfg.Port, BindIP: cfg.BindIP, Namespace: cfg.Namespace, LogLevel: slog.LevelError}
+		if cfg.DB == "postgres" {
+			p := cfg.Postgres
+			o.Postgres = &localserver.Postgres{Host: p.Host, Port: p.Port, User: p.User, Password: p.Password,
+				Database: p.Database, VisibilityDatabase: p.VisibilityDatabase, HistoryShards: p.HistoryShards}
+			if p.TLS {
+				o.Postgres.ConnectAttributes = map[string]string{"sslmode": "require"}
+			}
+		}
+		s, err := localserver.Start(ctx, o)
+		if err != nil {
+			return "", "", nil, err
+		}
+		return s.Address(), s.Namespace(), s.Stop, nil
+	}
 	cli.WebUI = func(ctx context.Context, addr, namespace string, port int) (string, func(), error) {
 		s, err := webui.Start(ctx, addr, namespace, port)
 		if err != nil {

@@ -10,7 +10,9 @@
 # in DIR/run and its log in DIR/log:
 #
 #   server     the embedded Temporal server (`starter server`, SQLite in
-#              DIR/temporal; the frontend port is kept across restarts)
+#              DIR/temporal, or with --db postgres on the PostgreSQL of
+#              TEMPORAL_DB_* in a database pair of its own; the frontend
+#              port is kept across restarts)
 #   s3         a MinIO server (the binary .ci/minio.sh installs; data in
 #              DIR/s3/data, kept across restarts; port kept too)
 #   worker-I   worker processes (I = 1..N, default N = 3) on the task queue
@@ -28,6 +30,15 @@
 # values themselves. The workers get no other S3 credentials: AWS_* variables
 # of the caller are removed from their environment so that they cannot take
 # precedence over the MinIO ones.
+#
+# PostgreSQL (--db postgres): the server connects to TEMPORAL_DB_HOST,
+# TEMPORAL_DB_PORT as TEMPORAL_DB_USER with TEMPORAL_DB_PASSWORD (what
+# `eval "$(.ci/postgres.sh start)"` exports; the password is needed by every
+# command that starts the server and is never written by this script). At
+# its first start the databases DB and DB_visibility (--db-name DB, default
+# topology_<random>, remembered) are created and given the server's schemas
+# by temporal-sql-tool (.ci/postgres.sh schema); `clean` drops them. The
+# workers and MinIO never see TEMPORAL_DB_PASSWORD.
 #
 # Only processes this script started are signalled, by the pid in their pid
 # file, after checking that the pid still runs the expected binary.
@@ -75,10 +86,16 @@ options:
   --server-port P       frontend port for the first server start (default: a free one)
   --s3-port P           MinIO port for the first s3 start (default: a free one from 19100)
   --blas MODE           workers train with openblas, gonum or auto (default auto)
+  --db sqlite|postgres  the server's persistence (default sqlite; remembered)
+  --db-name DB          with --db postgres: databases DB and DB_visibility
+                        (default topology_<random>; remembered)
   --kill                with stop/stop-*: SIGKILL at once
 
 Environment read: BITSWEEP_TASK_QUEUE, MINIO_ROOT_USER, MINIO_ROOT_PASSWORD,
-OPENBLAS_NUM_THREADS (workers, default 1), BITSWEEP_TOPOLOGY_DIR, BITSWEEP_CACHE.
+OPENBLAS_NUM_THREADS (workers, default 1), BITSWEEP_TOPOLOGY_DIR, BITSWEEP_CACHE;
+with --db postgres TEMPORAL_DB_HOST, TEMPORAL_DB_PORT, TEMPORAL_DB_USER (host,
+port and user remembered) and TEMPORAL_DB_PASSWORD (never written down), as
+printed by `eval "$(.ci/postgres.sh start)"`.
 The workers also inherit BITSWEEP_TRAINER and BITSWEEP_CHECKPOINT_INTERVAL.
 EOF
 }
@@ -99,7 +116,7 @@ esac
 shift
 ARG=""
 DIR=${BITSWEEP_TOPOLOGY_DIR:-$ROOT/.cache/topology}
-OPT_WORKERS="" OPT_CONC="" OPT_BUCKET="" OPT_SERVER_PORT="" OPT_S3_PORT="" BLAS=auto KILL=0
+OPT_WORKERS="" OPT_CONC="" OPT_BUCKET="" OPT_SERVER_PORT="" OPT_S3_PORT="" OPT_DB="" OPT_DB_NAME="" BLAS=auto KILL=0
 while (($#)); do
 	case $1 in
 	--dir) DIR=${2:?--dir needs a value}; shift ;;
@@ -109,6 +126,8 @@ while (($#)); do
 	--server-port) OPT_SERVER_PORT=${2:?--server-port needs a value}; shift ;;
 	--s3-port) OPT_S3_PORT=${2:?--s3-port needs a value}; shift ;;
 	--blas) BLAS=${2:?--blas needs a value}; shift ;;
+	--db) OPT_DB=${2:?--db needs a value}; shift ;;
+	--db-name) OPT_DB_NAME=${2:?--db-name needs a value}; shift ;;
 	--kill) KILL=1 ;;
 	-*) die "unknown option $1 (see: $0 help)" ;;
 	*)
@@ -137,7 +156,7 @@ CREDS=$DIR/credentials.env
 ENV_CREDS=0
 [[ -n ${MINIO_ROOT_USER:-} || -n ${MINIO_ROOT_PASSWORD:-} ]] && ENV_CREDS=1
 
-WORKERS=3 CONCURRENCY=1 BUCKET=bitsweep QUEUE=bitsweep
+WORKERS=3 CONCURRENCY=1 BUCKET=bitsweep QUEUE=bitsweep DB=sqlite DB_NAME="" DB_HOST="" DB_PORT="" DB_USER=""
 if [[ -f $CONFIG ]]; then
 	# shellcheck disable=SC1090
 	. "$CONFIG"
@@ -146,12 +165,26 @@ WORKERS=${OPT_WORKERS:-$WORKERS}
 CONCURRENCY=${OPT_CONC:-$CONCURRENCY}
 BUCKET=${OPT_BUCKET:-$BUCKET}
 QUEUE=${BITSWEEP_TASK_QUEUE:-$QUEUE}
+DB=${OPT_DB:-$DB}
+DB_NAME=${OPT_DB_NAME:-$DB_NAME}
+case $DB in sqlite | postgres) ;; *) die "--db $DB: want sqlite or postgres" ;; esac
+if [[ $DB == postgres ]]; then
+	DB_HOST=${TEMPORAL_DB_HOST:-$DB_HOST}
+	DB_PORT=${TEMPORAL_DB_PORT:-$DB_PORT}
+	DB_USER=${TEMPORAL_DB_USER:-${DB_USER:-temporal}}
+	if [[ -z $DB_NAME ]]; then
+		DB_NAME=topology_$(LC_ALL=C tr -dc 'a-z0-9' </dev/urandom | head -c 8 || true)
+	fi
+	[[ $DB_NAME =~ ^[a-z_][a-z0-9_]{0,40}$ ]] || die "--db-name $DB_NAME: want lowercase letters, digits and _ (at most 41)"
+	[[ -z $DB_PORT || $DB_PORT =~ ^[0-9]+$ ]] || die "TEMPORAL_DB_PORT $DB_PORT: not a number"
+fi
 [[ $BUCKET =~ ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$ ]] || die "--bucket $BUCKET: not a valid bucket name"
 ((CONCURRENCY >= 1)) || die "--concurrency must be at least 1"
 
 save_config() {
 	mkdir -p "$RUN" "$LOGS"
-	printf 'WORKERS=%q\nCONCURRENCY=%q\nBUCKET=%q\nQUEUE=%q\n' "$WORKERS" "$CONCURRENCY" "$BUCKET" "$QUEUE" >"$CONFIG"
+	printf 'WORKERS=%q\nCONCURRENCY=%q\nBUCKET=%q\nQUEUE=%q\nDB=%q\nDB_NAME=%q\nDB_HOST=%q\nDB_PORT=%q\nDB_USER=%q\n' \
+		"$WORKERS" "$CONCURRENCY" "$BUCKET" "$QUEUE" "$DB" "$DB_NAME" "$DB_HOST" "$DB_PORT" "$DB_USER" >"$CONFIG"
 }
 
 # --- processes ---------------------------------------------------------------
@@ -348,8 +381,18 @@ start_server() {
 	if [[ $port != 0 ]] && ! port_free "$port"; then
 		die "server: port $port on 127.0.0.1 is in use"
 	fi
+	local db_args=(--db sqlite)
+	if [[ $DB == postgres ]]; then
+		postgres_schema
+		db_args=(--db postgres --db-host "$DB_HOST" --db-port "$DB_PORT" --db-user "$DB_USER"
+			--db-name "$DB_NAME" --db-visibility-name "${DB_NAME}_visibility")
+	fi
+	save_config
 	: >"$RUN/server.json"
-	spawn server "$RUN/server.json" "$BIN/starter" server --state "$DIR/temporal" --port "$port"
+	(
+		if [[ $DB == postgres ]]; then export TEMPORAL_DB_PASSWORD; else unset TEMPORAL_DB_PASSWORD; fi
+		spawn server "$RUN/server.json" "$BIN/starter" server --state "$DIR/temporal" --port "$port" "${db_args[@]}"
+	)
 	local deadline=$((SECONDS + 300))
 	until grep -q '"address"' "$RUN/server.json" 2>/dev/null; do
 		if ! alive server; then
@@ -360,6 +403,35 @@ start_server() {
 		sleep 0.3
 	done
 	log "server: running on $(server_address) (pid $(pid_of server), log $LOGS/server.log)"
+}
+
+# need_postgres: the settings --db postgres needs from the environment.
+need_postgres() {
+	[[ -n $DB_HOST && -n $DB_PORT ]] ||
+		die "--db postgres: set TEMPORAL_DB_HOST and TEMPORAL_DB_PORT (eval \"\$(.ci/postgres.sh start)\")"
+	[[ -n ${TEMPORAL_DB_PASSWORD:-} ]] ||
+		die "--db postgres: set TEMPORAL_DB_PASSWORD (it is never stored in $DIR)"
+}
+
+# postgres_schema: at the first server start, the topology's databases with
+# the server's schemas (temporal-sql-tool, through .ci/postgres.sh schema).
+postgres_schema() {
+	need_postgres
+	[[ -f $DIR/temporal/postgres.schema && $(<"$DIR/temporal/postgres.schema") == "$DB_HOST:$DB_PORT/$DB_NAME" ]] && return
+	TEMPORAL_DB_HOST=$DB_HOST TEMPORAL_DB_PORT=$DB_PORT TEMPORAL_DB_USER=$DB_USER BITSWEEP_CACHE=$CACHE \
+		bash "$ROOT/.ci/postgres.sh" schema "$DB_NAME" "${DB_NAME}_visibility"
+	echo "$DB_HOST:$DB_PORT/$DB_NAME" >"$DIR/temporal/postgres.schema"
+}
+
+# postgres_drop: `clean` drops the topology's databases.
+postgres_drop() {
+	[[ $DB == postgres && -f $DIR/temporal/postgres.schema ]] || return 0
+	if [[ -z ${TEMPORAL_DB_PASSWORD:-} ]]; then
+		log "not dropping databases $DB_NAME and ${DB_NAME}_visibility: no TEMPORAL_DB_PASSWORD"
+		return 0
+	fi
+	TEMPORAL_DB_HOST=$DB_HOST TEMPORAL_DB_PORT=$DB_PORT TEMPORAL_DB_USER=$DB_USER BITSWEEP_CACHE=$CACHE \
+		bash "$ROOT/.ci/postgres.sh" drop "$DB_NAME" "${DB_NAME}_visibility" || log "could not drop the databases"
 }
 
 # --- s3 ----------------------------------------------------------------------
@@ -393,6 +465,7 @@ start_s3() {
 	port_free "$port" || die "s3: port $port on 127.0.0.1 is in use"
 	console=$(free_port $((port + 1)))
 	(
+		unset TEMPORAL_DB_PASSWORD
 		export MINIO_ROOT_USER MINIO_ROOT_PASSWORD MINIO_BROWSER=off MINIO_UPDATE=off
 		spawn s3 "$LOGS/s3.log" "$MINIO_BIN" server --quiet \
 			--address "127.0.0.1:$port" --console-address "127.0.0.1:$console" "$DIR/s3/data"
@@ -429,7 +502,7 @@ start_worker() {
 	[[ -f $LOGS/$name.log ]] && before=$(wc -c <"$LOGS/$name.log")
 	(
 		# Only the MinIO credentials: AWS_* of the caller would win over them.
-		unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE \
+		unset TEMPORAL_DB_PASSWORD AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE \
 			AWS_SHARED_CREDENTIALS_FILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_CA_BUNDLE \
 			AWS_REGION AWS_DEFAULT_REGION
 		export MINIO_ROOT_USER MINIO_ROOT_PASSWORD
@@ -519,7 +592,9 @@ result_count() {
 cmd_status() {
 	local ok=0 pid n
 	if pid=$(pid_of server); then
-		printf '%-10s running  pid %-8s %s namespace %s\n' server "$pid" "$(server_address)" "$(server_namespace)"
+		local db=sqlite
+		[[ $DB == postgres ]] && db="postgres $DB_HOST:$DB_PORT/$DB_NAME"
+		printf '%-10s running  pid %-8s %s namespace %s, %s\n' server "$pid" "$(server_address)" "$(server_namespace)" "$db"
 	else
 		printf '%-10s stopped\n' server
 		ok=3
@@ -581,6 +656,7 @@ clean)
 	stop_workers
 	stop_proc server "$SERVER_GRACE"
 	stop_proc s3 "$S3_GRACE"
+	postgres_drop
 	find "$DIR" -mindepth 1 -maxdepth 1 ! -name bin -exec rm -rf {} +
 	log "deleted the state in $DIR (kept $BIN)"
 	;;
