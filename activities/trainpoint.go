@@ -90,6 +90,7 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 	if ck != nil {
 		step = ck.Step
 	}
+	activity.GetLogger(ctx).Info("point started", "point", id, "sweep", in.Sweep, "attempt", activity.GetInfo(ctx).Attempt, "from_step", step)
 	// A stopping worker (SIGTERM) interrupts training at once: the point
 	// saves a checkpoint and fails with a retryable error, so that another
 	// worker resumes it now rather than after the heartbeat timeout.

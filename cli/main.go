@@ -24,6 +24,7 @@ var commands = map[string]command{
 	"status":  {"show a sweep's progress and failures", runStatus},
 	"resume":  {"re-run the missing and failed points of a sweep", runResume},
 	"cancel":  {"cancel a sweep (finished points stay)", runCancel},
+	"scale":   {"change the points in flight of a running sweep (--window N)", runScale},
 	"list":    {"list sweeps", runList},
 	"server":  {"run the embedded Temporal server alone (SQLite or PostgreSQL)", runServer},
 	"report":  {"aggregate results into tables (CSV, Parquet) and summaries", runReport},

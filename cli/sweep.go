@@ -70,7 +70,7 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.store, "store", os.Getenv("BITSWEEP_STORE"), "result store, a directory or s3://bucket/prefix (BITSWEEP_STORE; default: --out)")
 	fs.StringVar(&f.state, "state", "", "local mode: Temporal state folder (default OUT/.temporal)")
 	fs.IntVar(&f.concurrency, "concurrency", runtime.NumCPU(), "local mode: points trained at once by the in-process worker")
-	fs.IntVar(&f.window, "window", 0, "points training at once in the whole sweep (default: --concurrency in local mode, 4 otherwise)")
+	fs.IntVar(&f.window, "window", 0, fmt.Sprintf("points in flight in the whole sweep, at most %d (default: --concurrency in local mode; on a cluster %d for a grid, so that workers that join find work, and %d for a search); starter scale changes it on a running sweep", workflows.MaxWindow, workflows.DefaultWindow, workflows.SearchWindow))
 	fs.IntVar(&f.chunk, "chunk", 0, fmt.Sprintf("points per chunk workflow (default %d, at most %d)", workflows.DefaultChunk, workflows.MaxChunk))
 	fs.BoolVar(&f.recompute, "recompute", false, "recompute points that already have results")
 	fs.BoolVar(&f.verify, "verify", false, "check the stored artifacts of finished points against their checksums and recompute damaged points (default true for resume)")
@@ -178,7 +178,7 @@ func (f *sweepFlags) windowSize() int {
 	if f.conn.Address == "" {
 		return f.concurrency
 	}
-	return workflows.DefaultWindow
+	return 0 // the workflow's default: DefaultWindow, SearchWindow for a search
 }
 
 // readSpec parses a spec file; every problem is reported, nothing starts.
@@ -227,6 +227,9 @@ func launch(ctx context.Context, name string, args []string, stdout, stderr io.W
 func submit(ctx context.Context, sess *session, f *sweepFlags, name string, raw []byte, specFile string, follow bool, stdout, stderr io.Writer) error {
 	if f.heartbeat < 5*time.Second {
 		return usageError{fmt.Errorf("--heartbeat-timeout %v: must be at least 5s (points heartbeat every few steps; a shorter timeout retries live points)", f.heartbeat)}
+	}
+	if f.window < 0 || f.window > workflows.MaxWindow {
+		return usageError{fmt.Errorf("--window %d: must be between 1 and %d (0: the default)", f.window, workflows.MaxWindow)}
 	}
 	in := workflows.SweepInput{Name: name, Spec: raw, SpecFile: specFile, Window: f.windowSize(), ChunkSize: f.chunk, Recompute: f.recompute, Verify: f.verify, NoReport: f.noReport, HeartbeatTimeout: f.heartbeat}
 	opts := client.StartWorkflowOptions{
@@ -416,6 +419,9 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fmt.Fprintf(stdout, "sweep %s: %s (started %s)\n", name, status, info.GetStartTime().AsTime().Format(time.RFC3339))
 	fmt.Fprintf(stdout, "  points %d: computed %d, reused %d, failed %d, running %d, pending %d\n",
 		p.Points, p.Computed, p.Reused, p.Failed, p.Running, max(0, p.Pending-p.Running))
+	if p.Window > 0 && status == "running" {
+		fmt.Fprintf(stdout, "  window %d points in flight (starter scale %s --window N changes it)\n", p.Window, name)
+	}
 	for _, fl := range p.Failures {
 		fmt.Fprintf(stdout, "  failed: point %d (%s): %s\n", fl.Index, fl.PointID, oneLine(fl.Error))
 	}

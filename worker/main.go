@@ -26,6 +26,9 @@ import (
 )
 
 func main() {
+	// logfmt lines with millisecond times (the log package's default has
+	// seconds): what log collectors parse and what the tests read.
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
 	var conn cli.Conn
 	fs := flag.NewFlagSet("worker", flag.ExitOnError)
 	conn.Flags(fs)

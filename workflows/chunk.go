@@ -73,7 +73,11 @@ var digestOptions = workflow.ActivityOptions{
 const digestChange = "chunk-digest"
 
 // ChunkWorkflow trains the points of one chunk that have no result, at most
-// in.Window at a time, and returns the counts.
+// in.Window at a time, and returns the counts. A WindowSignal (an int ≥ 1)
+// changes the window from then on: a larger one starts more points at once,
+// a smaller one lets running points finish and starts new ones only below
+// it. (Receiving a signal adds no command, so histories recorded before the
+// signal existed replay unchanged.)
 func ChunkWorkflow(ctx workflow.Context, in ChunkInput) (ChunkResult, error) {
 	var res ChunkResult
 	if err := workflow.SetQueryHandler(ctx, ProgressQuery, func() (ChunkResult, error) { return res, nil }); err != nil {
@@ -101,6 +105,13 @@ func ChunkWorkflow(ctx workflow.Context, in ChunkInput) (ChunkResult, error) {
 	}
 	tctx := workflow.WithActivityOptions(ctx, topts)
 	sel := workflow.NewSelector(ctx)
+	res.Window = window
+	sel.AddReceive(workflow.GetSignalChannel(ctx, WindowSignal), func(c workflow.ReceiveChannel, _ bool) {
+		var w int
+		c.Receive(ctx, &w)
+		window = max(1, w)
+		res.Window = window
+	})
 	next := 0
 	start := func() {
 		p := plan.Train[next]

@@ -75,7 +75,7 @@ type SearchCellInput struct {
 // searchSweep runs the cells of a search sweep as SearchCellWorkflow
 // children, ChildParallel at a time, continuing as new every
 // childrenPerRun children (the sweep's part of SweepWorkflow).
-func searchSweep(ctx workflow.Context, in SweepInput, prog *Progress, running map[string]ChunkInput, window int) (Progress, error) {
+func searchSweep(ctx workflow.Context, in SweepInput, prog *Progress, running map[string]ChunkInput) (Progress, error) {
 	sp := prog.Search
 	parallel := min(ChildParallel, max(1, sp.Cells))
 	sel := workflow.NewSelector(ctx)

@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"sort"
 
 	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
@@ -36,15 +37,58 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 	}); err != nil {
 		return prog, err
 	}
+	window := in.Window
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	// The running chunks (futures) and how many run at once (parallel);
+	// each gets an equal share of the window.
+	futures := map[string]workflow.ChildWorkflowFuture{}
+	parallel := 1
+	share := func(w int) int { return max(1, (w+parallel-1)/parallel) }
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, ScaleUpdate, func(ctx workflow.Context, s ScaleInput) (ScaleResult, error) {
+		if prog.Search != nil {
+			return ScaleResult{}, errSearchScale(prog.Search.K)
+		}
+		r := ScaleResult{Previous: window, Window: s.Window}
+		window = s.Window
+		prog.Window = window
+		// Tell the running chunks, in a fixed order (map order is random
+		// and the signals are commands). A chunk whose start is still
+		// pending is told once it has started; one started after this
+		// update gets the new share in its input.
+		ids := make([]string, 0, len(futures))
+		for id := range futures {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		w := share(window)
+		for _, id := range ids {
+			f := futures[id]
+			workflow.Go(ctx, func(ctx workflow.Context) {
+				// A chunk that finished meanwhile cannot be signalled;
+				// nothing is lost.
+				_ = f.SignalChildWorkflow(ctx, WindowSignal, w).Get(ctx, nil)
+			})
+		}
+		r.Chunks = len(ids)
+		return r, nil
+	}, workflow.UpdateHandlerOptions{Validator: func(ctx workflow.Context, s ScaleInput) error {
+		if s.Window < 1 || s.Window > MaxWindow {
+			return fmt.Errorf("window %d: must be between 1 and %d", s.Window, MaxWindow)
+		}
+		if prog.Search != nil {
+			return errSearchScale(prog.Search.K)
+		}
+		return nil
+	}}); err != nil {
+		return prog, err
+	}
 	chunk := in.ChunkSize
 	if chunk <= 0 {
 		chunk = DefaultChunk
 	}
 	chunk = min(chunk, MaxChunk)
-	window := in.Window
-	if window <= 0 {
-		window = DefaultWindow
-	}
 
 	if in.Progress == nil {
 		var plan activities.SweepPlan
@@ -59,27 +103,34 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 		if plan.Search != nil {
 			// A search: its cells, k probes a round so that the cells
 			// searched at once fill the window.
+			// k is fixed here, for the whole search: ScaleUpdate does not
+			// apply to searches.
 			cellsAtOnce := min(ChildParallel, max(1, plan.Cells))
+			sw := in.Window
+			if sw <= 0 {
+				sw = SearchWindow
+			}
 			prog.Search = &SearchProgress{Variable: plan.Search.Variable, Criterion: plan.Search.Criterion.String(),
-				K: plan.Search.K(window, plan.Seeds, cellsAtOnce), Cells: plan.Cells}
+				K: plan.Search.K(sw, plan.Seeds, cellsAtOnce), Cells: plan.Cells}
 		}
 	}
 	if prog.Search != nil {
-		if _, err := searchSweep(ctx, in, &prog, running, window); err != nil {
+		prog.Window = 0
+		if _, err := searchSweep(ctx, in, &prog, running); err != nil {
 			return prog, err
 		}
 		return finish(ctx, in, prog)
 	}
 
-	parallel := min(ChildParallel, max(1, prog.Chunks))
-	childWindow := max(1, (window+parallel-1)/parallel)
+	parallel = min(ChildParallel, max(1, prog.Chunks))
+	prog.Window = window
 	sel := workflow.NewSelector(ctx)
 	k := in.NextChunk
 	started := 0
 	var firstErr error
 	for (k < prog.Chunks && started < childrenPerRun) || len(running) > 0 {
 		for len(running) < parallel && k < prog.Chunks && started < childrenPerRun && ctx.Err() == nil {
-			ci := ChunkInput{Sweep: in.Name, Spec: in.Spec, SpecFile: in.SpecFile, Lo: k * chunk, Hi: min(prog.Total, (k+1)*chunk), Window: childWindow, Recompute: in.Recompute, Verify: in.Verify, HeartbeatTimeout: in.HeartbeatTimeout}
+			ci := ChunkInput{Sweep: in.Name, Spec: in.Spec, SpecFile: in.SpecFile, Lo: k * chunk, Hi: min(prog.Total, (k+1)*chunk), Window: share(window), Recompute: in.Recompute, Verify: in.Verify, HeartbeatTimeout: in.HeartbeatTimeout}
 			id := fmt.Sprintf("%s/chunk-%06d", SweepID(in.Name), k)
 			cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 				WorkflowID:          id,
@@ -88,10 +139,12 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 			})
 			f := workflow.ExecuteChildWorkflow(cctx, ChunkWorkflow, ci)
 			running[id] = ci
+			futures[id] = f
 			k++
 			started++
 			sel.AddFuture(f, func(f workflow.Future) {
 				delete(running, id)
+				delete(futures, id)
 				var r ChunkResult
 				err := f.Get(ctx, &r)
 				var ce *temporal.CanceledError
@@ -119,11 +172,17 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 	}
 	if k < prog.Chunks {
 		next := in
+		next.Window = window // as scaled
 		next.NextChunk = k
 		next.Progress = &prog
 		return prog, workflow.NewContinueAsNewError(ctx, SweepWorkflow, next)
 	}
 	return finish(ctx, in, prog)
+}
+
+// errSearchScale is the answer to a ScaleUpdate on a search sweep.
+func errSearchScale(k int) error {
+	return fmt.Errorf("a search's probes per round (k = %d) are fixed when it starts; its window cannot be changed", k)
 }
 
 // finish writes the sweep's report and returns the final progress.

@@ -11,15 +11,49 @@ const TaskQueue = "bitsweep"
 
 // Limits of the partitioning (see the package documentation).
 const (
-	DefaultChunk    = 500
-	MaxChunk        = 1000
-	DefaultWindow   = 4
+	DefaultChunk = 500
+	MaxChunk     = 1000
+	// DefaultWindow is the points in flight of a grid sweep submitted
+	// without a window: enough scheduled TrainPoints that the free slots of
+	// up to 256 worker slots (e.g. 64 workers of 4) fill as workers join;
+	// each worker's BITSWEEP_CONCURRENCY bounds what it trains. Scheduled
+	// points wait in the task queue and cost nothing until a worker takes
+	// them.
+	DefaultWindow = 256
+	// MaxWindow bounds the window (at submission and in ScaleUpdate): each
+	// of the ChildParallel chunks then keeps at most MaxWindow/ChildParallel
+	// = 1,000 activities pending, half the server's default limit of 2,000
+	// pending activities per workflow execution
+	// (limit.numPendingActivities.error) and no more than a chunk holds.
+	MaxWindow = 2000
+	// SearchWindow is the window a search sweep submitted without one
+	// sizes its probes per round for (search.Settings.K); kept at the old
+	// default of 4 so that searches, and their recorded histories, are
+	// what they were.
+	SearchWindow    = 4
 	ChildrenPerRun  = 100 // children started by one run before it continues as new
 	RoundsPerRun    = 8   // rounds of a cell's search before it continues as new
 	ChildParallel   = 2
 	MaxFailuresKept = 100
 	ProgressQuery   = "progress"
+	// ScaleUpdate is the update that changes a running grid sweep's window
+	// (ScaleInput → ScaleResult); `starter scale` sends it.
+	ScaleUpdate = "scale"
+	// WindowSignal carries a chunk's new window (an int) from its sweep.
+	WindowSignal = "window"
 )
+
+// ScaleInput is the argument of ScaleUpdate.
+type ScaleInput struct {
+	Window int `json:"window"` // points in flight in the whole sweep, 1..MaxWindow
+}
+
+// ScaleResult is the answer of ScaleUpdate.
+type ScaleResult struct {
+	Previous int `json:"previous"`
+	Window   int `json:"window"`
+	Chunks   int `json:"chunks"` // running chunks told of the new window
+}
 
 // SweepID returns the workflow ID of a sweep: one running execution per name.
 func SweepID(name string) string { return "bitsweep-sweep/" + name }
@@ -56,6 +90,7 @@ type Progress struct {
 	Reused     int       `json:"reused"`
 	Failed     int       `json:"failed"`
 	Repaired   int       `json:"repaired,omitempty"` // damaged results found by Verify and recomputed
+	Window     int       `json:"window,omitempty"`   // points in flight allowed in the sweep (ScaleUpdate changes it)
 	Running    int       `json:"running"`            // points training now (status adds the children's)
 	Pending    int       `json:"pending"`            // points not finished yet
 	Chunks     int       `json:"chunks"`
@@ -101,6 +136,7 @@ type ChunkResult struct {
 	Excluded int       `json:"excluded"`
 	Failed   int       `json:"failed"`
 	Running  int       `json:"running"`
+	Window   int       `json:"window,omitempty"`   // points in flight allowed now (WindowSignal changes it)
 	Repaired int       `json:"repaired,omitempty"` // planned again because their stored result was damaged
 	Failures []Failure `json:"failures,omitempty"`
 }

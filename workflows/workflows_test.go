@@ -35,6 +35,11 @@ type fakeSweep struct {
 
 	mu               sync.Mutex
 	running, maxRuns int
+	sleep            time.Duration // a TrainPoint's duration (default 5 ms)
+	scaled           bool          // set by a test when it scales the sweep
+	maxBefore        int           // maxRuns before scaled, and after
+	maxAfter         int
+	after            []int // running count at each start after scaled
 }
 
 func (f *fakeSweep) id(i int) string { return fmt.Sprintf("p%04d", i) }
@@ -71,8 +76,18 @@ func (f *fakeSweep) env(t *testing.T) *testsuite.TestWorkflowEnvironment {
 		f.trained[in.PointID]++
 		f.running++
 		f.maxRuns = max(f.maxRuns, f.running)
+		if f.scaled {
+			f.maxAfter = max(f.maxAfter, f.running)
+			f.after = append(f.after, f.running)
+		} else {
+			f.maxBefore = max(f.maxBefore, f.running)
+		}
+		sleep := f.sleep
 		f.mu.Unlock()
-		time.Sleep(5 * time.Millisecond) // let the window fill
+		if sleep == 0 {
+			sleep = 5 * time.Millisecond // let the window fill
+		}
+		time.Sleep(sleep)
 		f.mu.Lock()
 		f.running--
 		f.mu.Unlock()
