@@ -6,6 +6,18 @@
 // ChildrenPerRun children so that its history stays small whatever the
 // sweep's size. ChunkWorkflow plans its chunk (PlanChunk lists the points
 // without a result) and trains them with TrainPoint in a sliding window.
+//
+// The window is the sweep's points in flight: TrainPoints scheduled and
+// waiting in the task queue until some worker has a free slot, so the points
+// training at once are min(window, the slots of the polling workers) and a
+// worker that joins takes waiting points at its first poll. DefaultWindow
+// (256) covers a fleet of 256 slots; the ScaleUpdate changes the window of
+// a running grid sweep (1..MaxWindow): the sweep signals its running chunks
+// (WindowSignal, each gets ⌈window/ChildParallel⌉), later chunks start with
+// it in their input, and it survives continue-as-new. Handlers and signal
+// receipt add no commands, so histories recorded before them replay as they
+// were (TestReplay); a search's probes per round are fixed when it starts
+// and it refuses the update.
 // A chunk holds at most MaxChunk points, so a child's history stays under
 // about 6 events per point (well below Temporal's limits).
 //
