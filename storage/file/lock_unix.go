@@ -19,6 +19,27 @@ import (
 // description, so this excludes other goroutines of this process as well as
 // other processes.
 func (s *Store) lock(ctx context.Context, exclusive bool) (unlock func(), err error) {
+	// This process's lockers first take s.local (all of it to write, one
+	// unit to read): they wait in order on a semaphore that ctx can
+	// interrupt, and only the one at the head polls the flock, against
+	// other processes.
+	n := int64(1)
+	if exclusive {
+		n = maxReaders
+	}
+	if err := s.local.Acquire(ctx, n); err != nil {
+		return nil, err
+	}
+	release, err := s.flock(ctx, exclusive)
+	if err != nil {
+		s.local.Release(n)
+		return nil, err
+	}
+	return func() { release(); s.local.Release(n) }, nil
+}
+
+// flock takes the flock of the store's lock file.
+func (s *Store) flock(ctx context.Context, exclusive bool) (unlock func(), err error) {
 	f, err := s.root.OpenFile(lockName, os.O_RDONLY, 0)
 	if errors.Is(err, os.ErrNotExist) { // .bitsweep~ was removed since New
 		if mkErr := s.root.MkdirAll(metaDir, 0o777); mkErr != nil && exclusive {
