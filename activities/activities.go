@@ -22,6 +22,9 @@ type Activities struct {
 	CheckpointInterval time.Duration
 	// Worker identifies this worker in result records (default host:pid).
 	Worker string
+	// Metrics counts points trained, reused and failed and checkpoints
+	// written; nil counts nothing.
+	Metrics Metrics
 }
 
 // Runner trains one point. It starts from ck if it is not nil, calls save

@@ -161,6 +161,7 @@ func (a *Activities) PlanChunk(ctx context.Context, in PlanInput) (ChunkPlan, er
 		}
 		plan.Train = append(plan.Train, pp)
 	}
+	a.metrics().PointsReused(ReusedPlanned, plan.Reused)
 	return plan, nil
 }
 

@@ -53,7 +53,15 @@ type Progress struct {
 
 // TrainPoint trains one point and stores its minimizer and result. See the
 // package documentation for its guarantees.
-func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointSummary, error) {
+func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (sum PointSummary, err error) {
+	defer func() {
+		switch {
+		case err != nil:
+			a.metrics().PointFailed(failReason(ctx, err))
+		case sum.Reused:
+			a.metrics().PointsReused(ReusedTrain, 1)
+		}
+	}()
 	cfg := in.Config.Defaults()
 	if err := cfg.Validate(); err != nil {
 		return PointSummary{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrInvalidConfig, err)
@@ -123,6 +131,7 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 				return err
 			}
 			step = c.Step
+			a.metrics().CheckpointWritten()
 			activity.RecordHeartbeat(ctx, Progress{Step: c.Step, Checkpoint: ckKey})
 			return nil
 		},
@@ -134,7 +143,10 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 			activity.RecordHeartbeat(ctx, p)
 		},
 	}
+	t0 := time.Now()
 	res, arts, err := a.runner()(runCtx, cfg, ck, hooks)
+	trainSeconds := time.Since(t0).Seconds()
+	a.metrics().TrainingTime(trainSeconds)
 	if err != nil && errors.Is(context.Cause(runCtx), errWorkerStopping) && ctx.Err() == nil {
 		return PointSummary{}, temporal.NewApplicationError(
 			fmt.Sprintf("point %s: worker stopping at step %d; another worker resumes from the checkpoint", id, step), ErrWorkerStopping)
@@ -175,6 +187,7 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (PointS
 		activity.GetLogger(ctx).Warn("checkpoint not deleted", "point", id, "error", err)
 	}
 	activity.GetLogger(ctx).Info("point trained", "point", id, "sweep", in.Sweep, "attempt", rec.Attempt, "resumed", rec.Resumed, "loss", res.Loss)
+	a.metrics().PointTrained(trainSeconds)
 	return summaryOf(rec, false), nil
 }
 

@@ -116,8 +116,19 @@ func (c *Conn) Flags(fs *flag.FlagSet) {
 	c.TLS.Flags(fs)
 }
 
-// Dial connects to Temporal, logging through l at WARN and above.
-func (c Conn) Dial(l *slog.Logger) (client.Client, error) {
+// A DialOption adjusts the client's options before Dial connects.
+type DialOption func(*client.Options)
+
+// WithMetrics makes the client, and the workers built on it, report the
+// SDK's metrics to h (e.g. telemetry.NewSDKHandler). Without it the SDK
+// reports none.
+func WithMetrics(h client.MetricsHandler) DialOption {
+	return func(o *client.Options) { o.MetricsHandler = h }
+}
+
+// Dial connects to Temporal, logging through l at WARN and above. The
+// options apply in order, after the connection flags (TLS included).
+func (c Conn) Dial(l *slog.Logger, opts ...DialOption) (client.Client, error) {
 	if c.Address == "" {
 		return nil, usageError{fmt.Errorf("no Temporal address: set --address or TEMPORAL_ADDRESS")}
 	}
@@ -128,6 +139,9 @@ func (c Conn) Dial(l *slog.Logger) (client.Client, error) {
 	}
 	if err := c.TLS.apply(&o); err != nil {
 		return nil, usageError{fmt.Errorf("temporal: %w", err)}
+	}
+	for _, opt := range opts {
+		opt(&o)
 	}
 	cl, err := client.Dial(o)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -167,6 +168,36 @@ func workerStopTimeout(t *testing.T) time.Duration {
 // time for the last store writes and the client's shutdown.
 func minGrace(t *testing.T) time.Duration { return workerStopTimeout(t) + 15*time.Second }
 
+// readyCheckTimeout is how long a readiness check of the worker may take,
+// read from telemetry.DefaultCheckTimeout.
+func readyCheckTimeout(t *testing.T) time.Duration {
+	t.Helper()
+	src := read(t, filepath.Join(root, "telemetry", "ready.go"))
+	m := regexp.MustCompile(`DefaultCheckTimeout\s*=\s*(\d+)\s*\*\s*time\.Second`).FindStringSubmatch(src)
+	if m == nil {
+		t.Fatal("telemetry/ready.go: no DefaultCheckTimeout = N * time.Second; update this test and the probes of deploy/k8s")
+	}
+	n, _ := strconv.Atoi(m[1])
+	return time.Duration(n) * time.Second
+}
+
+// metricsPort is the port of a BITSWEEP_METRICS_ADDR value (":9090",
+// "0.0.0.0:9090"); the address must not be a loopback one, which nothing
+// outside the container could reach.
+func metricsPort(t *testing.T, where, addr string) int {
+	t.Helper()
+	host, port, err := net.SplitHostPort(addr)
+	n, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || n <= 0 {
+		t.Errorf("%s: BITSWEEP_METRICS_ADDR=%q is not host:port with a port", where, addr)
+		return 0
+	}
+	if host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1" {
+		t.Errorf("%s: BITSWEEP_METRICS_ADDR=%q binds loopback: probes and Prometheus cannot reach it", where, addr)
+	}
+	return n
+}
+
 // --- the Dockerfile ------------------------------------------------------------------
 
 type dockerfile struct {
@@ -226,6 +257,27 @@ func TestDockerfile(t *testing.T) {
 			t.Errorf("Dockerfile does not install %s (installs %v)", b, d.binaries)
 		}
 	}
+	// ENV: only variables something reads; the metrics port is exposed.
+	env := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^ENV ((?:.*\\\n)*.*)$`).FindAllStringSubmatch(d.text, -1) {
+		for _, kv := range strings.Fields(strings.ReplaceAll(m[1], "\\\n", " ")) {
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok {
+				t.Errorf("Dockerfile: ENV %q is not KEY=VALUE", kv)
+				continue
+			}
+			env[k] = v
+			if !(k == "CGO_ENABLED" || k == "GOTOOLCHAIN" || k == "GOFLAGS") { // the build stage's, read by go build
+				checkEnvName(t, "Dockerfile", k)
+			}
+		}
+	}
+	if a, ok := env["BITSWEEP_METRICS_ADDR"]; !ok {
+		t.Error("Dockerfile: no ENV BITSWEEP_METRICS_ADDR: containers should serve the worker's probes and metrics by default")
+	} else if p := metricsPort(t, "Dockerfile", a); !regexp.MustCompile(fmt.Sprintf(`(?m)^EXPOSE %d$`, p)).MatchString(d.text) {
+		t.Errorf("Dockerfile: BITSWEEP_METRICS_ADDR=%s but no EXPOSE %d", a, p)
+	}
+
 	m := regexp.MustCompile(`(?m)^ENTRYPOINT \["([^"]+)"`).FindStringSubmatch(d.text)
 	if m == nil || !d.binaries[m[1]] {
 		t.Errorf("Dockerfile: ENTRYPOINT must be exec form naming an installed binary (PID 1 gets SIGTERM): %v", m)
@@ -241,9 +293,10 @@ func TestDockerfile(t *testing.T) {
 // --- Kubernetes -----------------------------------------------------------------------
 
 type meta struct {
-	Name      string            `yaml:"name"`
-	Namespace string            `yaml:"namespace"`
-	Labels    map[string]string `yaml:"labels"`
+	Name        string            `yaml:"name"`
+	Namespace   string            `yaml:"namespace"`
+	Labels      map[string]string `yaml:"labels"`
+	Annotations map[string]string `yaml:"annotations"`
 }
 
 type header struct {
@@ -294,6 +347,20 @@ type container struct {
 	VolumeMounts []struct {
 		Name string `yaml:"name"`
 	} `yaml:"volumeMounts"`
+	Ports []struct {
+		Name          string `yaml:"name"`
+		ContainerPort int    `yaml:"containerPort"`
+	} `yaml:"ports"`
+	LivenessProbe  *probe `yaml:"livenessProbe"`
+	ReadinessProbe *probe `yaml:"readinessProbe"`
+}
+
+type probe struct {
+	HTTPGet *struct {
+		Path string `yaml:"path"`
+		Port any    `yaml:"port"` // a number or a port name
+	} `yaml:"httpGet"`
+	TimeoutSeconds int `yaml:"timeoutSeconds"`
 }
 
 type deployment struct {
@@ -570,6 +637,43 @@ func TestKubernetesWorkers(t *testing.T) {
 		}
 		if c.Resources.Limits["cpu"] != c.Resources.Requests["cpu"] {
 			t.Errorf("%s: CPU limit %s != request %s: the BLAS threads are sized for the request", name, c.Resources.Limits["cpu"], c.Resources.Requests["cpu"])
+		}
+
+		// Health and metrics: the port of BITSWEEP_METRICS_ADDR is the
+		// container port named metrics, the probes' and Prometheus's.
+		addr := env["BITSWEEP_METRICS_ADDR"].Value
+		if addr == nil {
+			t.Errorf("%s: no literal BITSWEEP_METRICS_ADDR (the probes need the endpoint)", name)
+			continue
+		}
+		port := metricsPort(t, name, *addr)
+		named := 0
+		for _, p := range c.Ports {
+			if p.Name == "metrics" {
+				named = p.ContainerPort
+			}
+		}
+		if named != port {
+			t.Errorf("%s: container port named metrics is %d, BITSWEEP_METRICS_ADDR's port %d", name, named, port)
+		}
+		for _, pr := range []struct {
+			what, path string
+			p          *probe
+		}{{"livenessProbe", "/healthz", c.LivenessProbe}, {"readinessProbe", "/readyz", c.ReadinessProbe}} {
+			if pr.p == nil || pr.p.HTTPGet == nil {
+				t.Errorf("%s: no %s.httpGet", name, pr.what)
+				continue
+			}
+			if pr.p.HTTPGet.Path != pr.path || (fmt.Sprint(pr.p.HTTPGet.Port) != "metrics" && fmt.Sprint(pr.p.HTTPGet.Port) != strconv.Itoa(port)) {
+				t.Errorf("%s: %s gets %s on port %v, want %s on the metrics port", name, pr.what, pr.p.HTTPGet.Path, pr.p.HTTPGet.Port, pr.path)
+			}
+			if time.Duration(pr.p.TimeoutSeconds)*time.Second <= readyCheckTimeout(t) {
+				t.Errorf("%s: %s timeoutSeconds %d, want more than the readiness checks' %v", name, pr.what, pr.p.TimeoutSeconds, readyCheckTimeout(t))
+			}
+		}
+		ann := d.Spec.Template.Metadata.Annotations
+		if ann["prometheus.io/scrape"] != "true" || ann["prometheus.io/port"] != strconv.Itoa(port) || ann["prometheus.io/path"] != "/metrics" {
+			t.Errorf("%s: pod annotations %v, want prometheus.io/scrape \"true\", port %d, path /metrics", name, ann, port)
 		}
 	}
 	if len(queues) < 2 {
@@ -1059,6 +1163,11 @@ func TestCompose(t *testing.T) {
 		}
 		if s["ports"] != nil {
 			t.Errorf("%s: host ports prevent --scale", where)
+		}
+		if a, ok := env["BITSWEEP_METRICS_ADDR"]; !ok {
+			t.Errorf("%s: no BITSWEEP_METRICS_ADDR (probes and metrics in the network)", where)
+		} else {
+			metricsPort(t, where, a)
 		}
 		// OpenBLAS threads follow the CPU limit (one point at a time).
 		res, _ := dep["resources"].(map[string]any)

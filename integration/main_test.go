@@ -120,6 +120,14 @@ func server(t *testing.T) string {
 // as its own process and returns its address.
 func serverAt(t *testing.T, state string) string {
 	t.Helper()
+	addr, _ := serverProc(t, state)
+	return addr
+}
+
+// serverProc is serverAt that also returns the server's process, for
+// tests that stop it.
+func serverProc(t *testing.T, state string) (string, *proc) {
+	t.Helper()
 	p := start(t, nil, "starter", "server", "--state", state, "--port", "0")
 	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
@@ -127,13 +135,13 @@ func serverAt(t *testing.T, state string) string {
 		for sc.Scan() {
 			var m map[string]string
 			if json.Unmarshal(sc.Bytes(), &m) == nil && m["address"] != "" {
-				return m["address"]
+				return m["address"], p
 			}
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Fatalf("server did not report its address:\n%s", p.output())
-	return ""
+	return "", nil
 }
 
 // resultFiles returns the result.json files of a local store, by point ID.

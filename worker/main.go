@@ -6,6 +6,10 @@
 // Every flag has an environment variable, named as Temporal's own tools
 // name them where one exists. SIGINT/SIGTERM stop it gracefully: running
 // points save a checkpoint and are picked up by another worker.
+//
+// With --metrics-addr (BITSWEEP_METRICS_ADDR; off by default, ":9090" in
+// the container deployments) it serves /healthz, /readyz and Prometheus
+// /metrics there (package telemetry).
 package main
 
 import (
@@ -21,6 +25,7 @@ import (
 
 	"github.com/bitsweep/bitsweep/activities"
 	"github.com/bitsweep/bitsweep/cli"
+	"github.com/bitsweep/bitsweep/telemetry"
 	"github.com/bitsweep/bitsweep/train"
 	"github.com/bitsweep/bitsweep/workflows"
 )
@@ -35,6 +40,7 @@ func main() {
 	store := fs.String("store", cli.Env("BITSWEEP_STORE", "./bitsweep-results"), "result store: a directory or s3://bucket/prefix (BITSWEEP_STORE)")
 	trainer := fs.String("trainer", cli.Env("BITSWEEP_TRAINER", "real"), "real, or fake: no training, for measuring the orchestration overhead (BITSWEEP_TRAINER)")
 	conc := fs.Int("concurrency", cli.EnvInt("BITSWEEP_CONCURRENCY", runtime.NumCPU()), "points trained at once (BITSWEEP_CONCURRENCY)")
+	metricsAddr := fs.String("metrics-addr", cli.Env("BITSWEEP_METRICS_ADDR", ""), "serve /healthz, /readyz and Prometheus /metrics on this host:port, e.g. 127.0.0.1:9090, or :9090 in a container; empty: off (BITSWEEP_METRICS_ADDR)")
 	fs.Parse(os.Args[1:])
 	interval := cli.CheckpointInterval()
 	if err := cli.EnvError(); err != nil {
@@ -58,14 +64,20 @@ func main() {
 		fmt.Fprintf(os.Stderr, "worker: trainer %q: want real or fake\n", *trainer)
 		os.Exit(2)
 	}
-	if err := run(ctx, conn, *store, *conc, interval, runner); err != nil {
+	if err := run(ctx, conn, *store, *conc, interval, runner, *metricsAddr); err != nil {
 		fmt.Fprintf(os.Stderr, "worker: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, interval time.Duration, runner activities.Runner) error {
-	c, err := conn.Dial(slog.Default())
+func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, interval time.Duration, runner activities.Runner, metricsAddr string) error {
+	var tel *telemetry.Telemetry
+	var dialOpts []cli.DialOption
+	if metricsAddr != "" {
+		tel = telemetry.New()
+		dialOpts = append(dialOpts, cli.WithMetrics(tel.SDK))
+	}
+	c, err := conn.Dial(slog.Default(), dialOpts...)
 	if err != nil {
 		return err
 	}
@@ -74,10 +86,26 @@ func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, interval
 	if err != nil {
 		return err
 	}
-	w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: runner, CheckpointInterval: interval}, conc)
+	acts := &activities.Activities{Store: st, Run: runner, CheckpointInterval: interval}
+	endpoint := "off"
+	if tel != nil {
+		acts.Store, acts.Metrics = telemetry.CountStoreErrors(st, tel.Metrics), tel.Metrics
+		ready := telemetry.NewReadiness(telemetry.TemporalCheck(c), telemetry.StoreCheck(st))
+		srv, err := telemetry.Listen(metricsAddr, telemetry.Handler(tel.Registry, ready))
+		if err != nil {
+			return err
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			srv.Close(sctx)
+		}()
+		endpoint = "http://" + srv.Addr()
+	}
+	w := workflows.NewWorker(c, conn.TaskQueue, acts, conc)
 	b := train.BLAS()
 	slog.Info("worker started", "address", conn.Address, "namespace", conn.Namespace, "task_queue", conn.TaskQueue, "store", st.String(), "concurrency", conc,
-		"blas", b.Backend, "blas_threads", b.Threads, "blas_library", b.Library, "blas_fallback", b.Fallback)
+		"blas", b.Backend, "blas_threads", b.Threads, "blas_library", b.Library, "blas_fallback", b.Fallback, "metrics", endpoint)
 	stopCh := make(chan interface{})
 	go func() { <-ctx.Done(); close(stopCh) }()
 	return w.Run(stopCh)
