@@ -112,7 +112,7 @@ func (r readyReport) check(name string) (ok bool, err string, found bool) {
 	return false, "", false
 }
 
-var metricsLog = regexp.MustCompile(`worker started .*metrics=(http://127\.0\.0\.1:\d+)`)
+var metricsLog = regexp.MustCompile(`msg="worker started" .*metrics=(http://127\.0\.0\.1:\d+)`)
 
 // TestMetrics runs a real sweep on a worker process with its metrics
 // endpoint on 127.0.0.1 (port 0: the worker logs the one it got). It
