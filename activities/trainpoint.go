@@ -111,6 +111,7 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (sum Po
 		case <-runCtx.Done():
 		}
 	}()
+	began := time.Now()
 	hooks := Hooks{
 		Interval: a.interval(),
 		Save: func(c *train.Checkpoint) error {
@@ -136,6 +137,16 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (sum Po
 			return nil
 		},
 		Heartbeat: func(s int) {
+			// No heartbeat in the attempt's first tenth of the heartbeat
+			// timeout (3 s of the default 30 s): a point that ends sooner
+			// never needs one, and each costs the server a mutable-state
+			// write (13 % of its CPU per point in bench/orchestration at
+			// 10,000 short points). Cancellation reaches a point through
+			// its heartbeats, so a short point finishes instead: at most
+			// those few seconds. Checkpoint saves (Save) always heartbeat.
+			if time.Since(began) < activity.GetInfo(ctx).HeartbeatTimeout/10 {
+				return
+			}
 			p := Progress{Step: s}
 			if step > 0 {
 				p.Checkpoint = ckKey

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 
 	"golang.org/x/sync/semaphore"
@@ -43,6 +44,11 @@ type Store struct {
 	// one process queue here, first come first served, instead of polling
 	// the flock against each other (see lock).
 	local *semaphore.Weighted
+	// dirs holds the directories this Store made or found (string → true):
+	// it never removes one, so a put into a known directory skips
+	// MkdirAll's walk (a syscall per path element). A directory removed
+	// behind its back is made again (see mkdirAll's callers).
+	dirs sync.Map
 }
 
 var _ storage.Store = (*Store)(nil)
@@ -119,10 +125,10 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 	}
 	dir := path.Dir(key)
 	sidecar := path.Join(sumDir, key)
-	if err := s.root.MkdirAll(dir, 0o777); err != nil {
+	if err := s.mkdirAll(dir); err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
-	if err := s.root.MkdirAll(path.Dir(sidecar), 0o777); err != nil {
+	if err := s.mkdirAll(path.Dir(sidecar)); err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
 
@@ -130,12 +136,23 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 	if err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
-	defer s.root.Remove(tmpData) // fails harmlessly once renamed
+	// The temp files are removed unless renamed (a Remove of a name that
+	// is gone still costs a walk).
+	var dataMoved, sumMoved bool
+	defer func() {
+		if !dataMoved {
+			s.root.Remove(tmpData)
+		}
+	}()
 	tmpSum, _, err := s.writeTemp(ctx, path.Dir(sidecar), strings.NewReader(sum+"\n"), int64(len(sum)+1))
 	if err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
-	defer s.root.Remove(tmpSum)
+	defer func() {
+		if !sumMoved {
+			s.root.Remove(tmpSum)
+		}
+	}()
 
 	unlock, err := s.lock(ctx, true)
 	if err != nil {
@@ -167,6 +184,7 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 				if err := s.root.Rename(tmpSum, sidecar); err != nil {
 					return storage.ObjectInfo{}, explain(err)
 				}
+				sumMoved = true
 				if err := s.syncDir(path.Dir(sidecar)); err != nil {
 					return storage.ObjectInfo{}, explain(err)
 				}
@@ -183,9 +201,11 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 	if err := s.root.Rename(tmpSum, sidecar); err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
+	sumMoved = true
 	if err := s.root.Rename(tmpData, key); err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
+	dataMoved = true
 	// The renames are the commit; the lock only has to cover them and the
 	// check before. The directories are synced after it is released, so
 	// that concurrent writers' syncs overlap instead of queueing behind
@@ -209,12 +229,32 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 	return s.info(key, fi, sum), nil
 }
 
+// mkdirAll makes dir and its parents unless this Store knows it exists.
+func (s *Store) mkdirAll(dir string) error {
+	if _, ok := s.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := s.root.MkdirAll(dir, 0o777); err != nil {
+		return err
+	}
+	s.dirs.Store(dir, true)
+	return nil
+}
+
 // writeTemp copies r into a new temp file in dir, fsyncs and closes it, and
 // returns its name and the hex SHA-256 of what was written. On error no temp
-// file is left.
+// file is left. A dir that mkdirAll knew but that was removed since is made
+// again (nothing of r has been read when the create fails).
 func (s *Store) writeTemp(ctx context.Context, dir string, r io.Reader, size int64) (name, sum string, err error) {
 	tmp := path.Join(dir, tmpPrefix+rand.Text())
 	f, err := s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if isNotExist(err) {
+		s.dirs.Delete(dir)
+		if err := s.mkdirAll(dir); err != nil {
+			return "", "", err
+		}
+		f, err = s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	}
 	if err != nil {
 		return "", "", err
 	}

@@ -364,3 +364,30 @@ func TestMetaDirRemoved(t *testing.T) {
 		t.Fatalf("Get = %q, %v", got, err)
 	}
 }
+
+// TestDirRemovedBehindStore: the Store remembers the directories it made;
+// when one is removed by someone else (an object directory, then the
+// sidecars' one), the next put makes it again instead of failing.
+func TestDirRemovedBehindStore(t *testing.T) {
+	s := newStore(t)
+	ctx := t.Context()
+	put := func(key, body string) {
+		t.Helper()
+		if _, err := s.Put(ctx, key, strings.NewReader(body), int64(len(body))); err != nil {
+			t.Fatalf("put %s: %v", key, err)
+		}
+		got, err := s.Get(ctx, key)
+		if err != nil || string(got) != body {
+			t.Fatalf("get %s = %q, %v; want %q", key, got, err, body)
+		}
+	}
+	put("points/ab/x/a.json", "1")
+	if err := os.RemoveAll(filepath.Join(s.Dir(), "points")); err != nil {
+		t.Fatal(err)
+	}
+	put("points/ab/x/b.json", "2")
+	if err := os.RemoveAll(filepath.Join(s.Dir(), ".bitsweep~", "sha256", "points")); err != nil {
+		t.Fatal(err)
+	}
+	put("points/ab/x/c.json", "3")
+}
