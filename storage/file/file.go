@@ -123,34 +123,41 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 	if err := ctx.Err(); err != nil {
 		return storage.ObjectInfo{}, err
 	}
-	dir := path.Dir(key)
-	sidecar := path.Join(sumDir, key)
-	if err := s.mkdirAll(dir); err != nil {
-		return storage.ObjectInfo{}, explain(err)
-	}
-	if err := s.mkdirAll(path.Dir(sidecar)); err != nil {
-		return storage.ObjectInfo{}, explain(err)
-	}
-
-	tmpData, sum, err := s.writeTemp(ctx, dir, r, size)
+	// Everything below happens inside the object's directory and the
+	// sidecar's, each opened once as an os.Root of its own: an operation
+	// on s.root resolves the whole key one element at a time (a syscall
+	// each), and a put makes a dozen of them. The sub-roots are opened
+	// within s.root, so a symlink still cannot lead out of the store.
+	base := path.Base(key)
+	dr, err := s.openDir(path.Dir(key))
 	if err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
-	// The temp files are removed unless renamed (a Remove of a name that
-	// is gone still costs a walk).
+	defer dr.Close()
+	sr, err := s.openDir(path.Dir(path.Join(sumDir, key)))
+	if err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	defer sr.Close()
+
+	tmpData, sum, err := writeTemp(ctx, dr, r, size)
+	if err != nil {
+		return storage.ObjectInfo{}, explain(err)
+	}
+	// The temp files are removed unless renamed.
 	var dataMoved, sumMoved bool
 	defer func() {
 		if !dataMoved {
-			s.root.Remove(tmpData)
+			dr.Remove(tmpData)
 		}
 	}()
-	tmpSum, _, err := s.writeTemp(ctx, path.Dir(sidecar), strings.NewReader(sum+"\n"), int64(len(sum)+1))
+	tmpSum, _, err := writeTemp(ctx, sr, strings.NewReader(sum+"\n"), int64(len(sum)+1))
 	if err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
 	defer func() {
 		if !sumMoved {
-			s.root.Remove(tmpSum)
+			sr.Remove(tmpSum)
 		}
 	}()
 
@@ -168,7 +175,7 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 		return storage.ObjectInfo{}, err
 	}
 
-	cur, err := s.current(key)
+	cur, err := currentIn(dr, sr, base)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -177,15 +184,15 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 	}
 	if cur.exists && !replace {
 		if cur.sum == "" { // no (valid) record: judge by the bytes on disk
-			if cur.sum, err = s.hashFile(key); err != nil {
+			if cur.sum, err = hashFile(dr, base); err != nil {
 				return storage.ObjectInfo{}, err
 			}
 			if cur.sum == sum { // repair the record
-				if err := s.root.Rename(tmpSum, sidecar); err != nil {
+				if err := sr.Rename(tmpSum, base); err != nil {
 					return storage.ObjectInfo{}, explain(err)
 				}
 				sumMoved = true
-				if err := s.syncDir(path.Dir(sidecar)); err != nil {
+				if err := syncRoot(sr); err != nil {
 					return storage.ObjectInfo{}, explain(err)
 				}
 			}
@@ -198,11 +205,11 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 
 	// Sidecar first: data without a sidecar would read as corrupt, a
 	// sidecar without data reads as absent.
-	if err := s.root.Rename(tmpSum, sidecar); err != nil {
+	if err := sr.Rename(tmpSum, base); err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
 	sumMoved = true
-	if err := s.root.Rename(tmpData, key); err != nil {
+	if err := dr.Rename(tmpData, base); err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
 	dataMoved = true
@@ -216,17 +223,72 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 	// neither.
 	unlock()
 	locked = false
-	if err := s.syncDir(path.Dir(sidecar)); err != nil {
+	if err := syncRoot(sr); err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
-	if err := s.syncDir(dir); err != nil {
+	if err := syncRoot(dr); err != nil {
 		return storage.ObjectInfo{}, explain(err)
 	}
-	fi, err := s.root.Stat(key)
+	fi, err := dr.Stat(base)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
 	return s.info(key, fi, sum), nil
+}
+
+// openDir opens the directory dir of the store as an os.Root, making it
+// (and its parents) first unless this Store knows it exists; one that was
+// removed behind the Store's back is made again.
+func (s *Store) openDir(dir string) (*os.Root, error) {
+	if err := s.mkdirAll(dir); err != nil {
+		return nil, err
+	}
+	r, err := s.root.OpenRoot(dir)
+	if isNotExist(err) {
+		s.dirs.Delete(dir)
+		if err := s.mkdirAll(dir); err != nil {
+			return nil, err
+		}
+		r, err = s.root.OpenRoot(dir)
+	}
+	return r, err
+}
+
+// currentIn is current for the object base in the directory dr, with its
+// sidecar in sr.
+func currentIn(dr, sr *os.Root, base string) (state, error) {
+	fi, err := dr.Stat(base)
+	switch {
+	case isNotExist(err):
+		return state{}, nil
+	case err != nil:
+		return state{}, err
+	case fi.IsDir():
+		return state{isDir: true}, nil
+	case !fi.Mode().IsRegular():
+		return state{}, fmt.Errorf("not a regular file: %v", fi.Mode())
+	}
+	b, err := sr.ReadFile(base)
+	if isNotExist(err) || errors.Is(err, syscall.EISDIR) {
+		return state{exists: true, fi: fi}, nil
+	}
+	if err != nil {
+		return state{}, err
+	}
+	return state{exists: true, fi: fi, sum: parseSum(b)}, nil
+}
+
+// syncRoot fsyncs the directory of r.
+func syncRoot(r *os.Root) error {
+	d, err := r.Open(".")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
+		return err // EINVAL: the file system cannot sync directories
+	}
+	return nil
 }
 
 // mkdirAll makes dir and its parents unless this Store knows it exists.
@@ -241,27 +303,19 @@ func (s *Store) mkdirAll(dir string) error {
 	return nil
 }
 
-// writeTemp copies r into a new temp file in dir, fsyncs and closes it, and
-// returns its name and the hex SHA-256 of what was written. On error no temp
-// file is left. A dir that mkdirAll knew but that was removed since is made
-// again (nothing of r has been read when the create fails).
-func (s *Store) writeTemp(ctx context.Context, dir string, r io.Reader, size int64) (name, sum string, err error) {
-	tmp := path.Join(dir, tmpPrefix+rand.Text())
-	f, err := s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-	if isNotExist(err) {
-		s.dirs.Delete(dir)
-		if err := s.mkdirAll(dir); err != nil {
-			return "", "", err
-		}
-		f, err = s.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
-	}
+// writeTemp copies r into a new temp file in the directory dir, fsyncs and
+// closes it, and returns its name in dir and the hex SHA-256 of what was
+// written. On error no temp file is left.
+func writeTemp(ctx context.Context, dir *os.Root, r io.Reader, size int64) (name, sum string, err error) {
+	tmp := tmpPrefix + rand.Text()
+	f, err := dir.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return "", "", err
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
-			s.root.Remove(tmp)
+			dir.Remove(tmp)
 		}
 	}()
 	if size >= 0 {
@@ -330,15 +384,20 @@ func (s *Store) readSum(key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum := string(bytes.TrimSpace(b))
-	if len(sum) != sha256.Size*2 || strings.Trim(sum, "0123456789abcdef") != "" {
-		return "", nil
-	}
-	return sum, nil
+	return parseSum(b), nil
 }
 
-func (s *Store) hashFile(key string) (string, error) {
-	f, err := s.root.Open(key)
+// parseSum returns the checksum a sidecar holds, or "" if it is malformed.
+func parseSum(b []byte) string {
+	sum := string(bytes.TrimSpace(b))
+	if len(sum) != sha256.Size*2 || strings.Trim(sum, "0123456789abcdef") != "" {
+		return ""
+	}
+	return sum
+}
+
+func hashFile(dir *os.Root, name string) (string, error) {
+	f, err := dir.Open(name)
 	if err != nil {
 		return "", err
 	}
