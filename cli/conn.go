@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"strconv"
 	"sync"
@@ -140,6 +141,13 @@ func (c Conn) Dial(l *slog.Logger, opts ...DialOption) (client.Client, error) {
 	if err := c.TLS.apply(&o); err != nil {
 		return nil, usageError{fmt.Errorf("temporal: %w", err)}
 	}
+	if loopback(c.Address) {
+		// The SDK gzips every request by default. On a loopback link
+		// there is no bandwidth to save, and compressing on the worker
+		// and decompressing on the server cost both CPU (≈ 4.5 % of a
+		// worker's, per point, in bench/orchestration).
+		o.ConnectionOptions.GrpcCompression = &client.GrpcCompressionNone{}
+	}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -148,6 +156,20 @@ func (c Conn) Dial(l *slog.Logger, opts ...DialOption) (client.Client, error) {
 		return nil, fmt.Errorf("connect to Temporal at %s: %w", c.Address, err)
 	}
 	return cl, nil
+}
+
+// loopback reports whether addr (host:port) names this machine: a
+// loopback IP or "localhost".
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // OpenStore opens a result store from a URL or a directory path; S3

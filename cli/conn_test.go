@@ -61,3 +61,23 @@ func TestDialWithMetrics(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+func TestLoopback(t *testing.T) {
+	for _, c := range []struct {
+		addr string
+		want bool
+	}{
+		{"127.0.0.1:7233", true},
+		{"127.3.4.5:7233", true},
+		{"[::1]:7233", true},
+		{"localhost:7233", true},
+		{"10.0.0.1:7233", false},
+		{"temporal.example.com:7233", false},
+		{"temporal-frontend:7233", false},
+		{"no-port", false},
+	} {
+		if got := loopback(c.addr); got != c.want {
+			t.Errorf("loopback(%q) = %v, want %v", c.addr, got, c.want)
+		}
+	}
+}
