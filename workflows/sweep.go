@@ -94,6 +94,11 @@ func SweepWorkflow(ctx workflow.Context, in SweepInput) (Progress, error) {
 		var plan activities.SweepPlan
 		pctx := workflow.WithActivityOptions(ctx, planOptions)
 		if err := workflow.ExecuteActivity(pctx, a.PrepareSweep, activities.PrepareInput{Sweep: in.Name, Spec: in.Spec, SpecFile: in.SpecFile}).Get(ctx, &plan); err != nil {
+			if ctx.Err() != nil {
+				// Cancelled while preparing: nothing started.
+				prog.State = "cancelled"
+				return prog, temporal.NewCanceledError(prog)
+			}
 			return prog, err
 		}
 		prog.State = "running"
