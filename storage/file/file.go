@@ -175,7 +175,7 @@ func (s *Store) write(ctx context.Context, key string, r io.Reader, size int64, 
 		return storage.ObjectInfo{}, err
 	}
 
-	cur, err := currentIn(dr, sr, base)
+	cur, err := currentAt(dr, base, sr, base)
 	if err != nil {
 		return storage.ObjectInfo{}, err
 	}
@@ -254,42 +254,8 @@ func (s *Store) openDir(dir string) (*os.Root, error) {
 	return r, err
 }
 
-// currentIn is current for the object base in the directory dr, with its
-// sidecar in sr.
-func currentIn(dr, sr *os.Root, base string) (state, error) {
-	fi, err := dr.Stat(base)
-	switch {
-	case isNotExist(err):
-		return state{}, nil
-	case err != nil:
-		return state{}, err
-	case fi.IsDir():
-		return state{isDir: true}, nil
-	case !fi.Mode().IsRegular():
-		return state{}, fmt.Errorf("not a regular file: %v", fi.Mode())
-	}
-	b, err := sr.ReadFile(base)
-	if isNotExist(err) || errors.Is(err, syscall.EISDIR) {
-		return state{exists: true, fi: fi}, nil
-	}
-	if err != nil {
-		return state{}, err
-	}
-	return state{exists: true, fi: fi, sum: parseSum(b)}, nil
-}
-
 // syncRoot fsyncs the directory of r.
-func syncRoot(r *os.Root) error {
-	d, err := r.Open(".")
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) {
-		return err // EINVAL: the file system cannot sync directories
-	}
-	return nil
-}
+func syncRoot(r *os.Root) error { return syncIn(r, ".") }
 
 // mkdirAll makes dir and its parents unless this Store knows it exists.
 func (s *Store) mkdirAll(dir string) error {
@@ -356,7 +322,13 @@ type state struct {
 
 // current reports what key holds. Callers hold the lock when it matters.
 func (s *Store) current(key string) (state, error) {
-	fi, err := s.root.Stat(key)
+	return currentAt(s.root, key, s.root, path.Join(sumDir, key))
+}
+
+// currentAt reports what the object name in dr holds, with its sidecar
+// sidecar in sr.
+func currentAt(dr *os.Root, name string, sr *os.Root, sidecar string) (state, error) {
+	fi, err := dr.Stat(name)
 	switch {
 	case isNotExist(err):
 		return state{}, nil
@@ -367,7 +339,7 @@ func (s *Store) current(key string) (state, error) {
 	case !fi.Mode().IsRegular():
 		return state{}, fmt.Errorf("not a regular file: %v", fi.Mode())
 	}
-	sum, err := s.readSum(key)
+	sum, err := readSumAt(sr, sidecar)
 	if err != nil {
 		return state{}, err
 	}
@@ -377,7 +349,13 @@ func (s *Store) current(key string) (state, error) {
 // readSum returns the recorded checksum of key, or "" if there is none or it
 // is malformed.
 func (s *Store) readSum(key string) (string, error) {
-	b, err := s.root.ReadFile(path.Join(sumDir, key))
+	return readSumAt(s.root, path.Join(sumDir, key))
+}
+
+// readSumAt returns the checksum in the sidecar file name of r, or "" if
+// there is none or it is malformed.
+func readSumAt(r *os.Root, name string) (string, error) {
+	b, err := r.ReadFile(name)
 	if isNotExist(err) || errors.Is(err, syscall.EISDIR) {
 		return "", nil
 	}
@@ -409,8 +387,11 @@ func hashFile(dir *os.Root, name string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func (s *Store) syncDir(dir string) error {
-	d, err := s.root.Open(dir)
+func (s *Store) syncDir(dir string) error { return syncIn(s.root, dir) }
+
+// syncIn fsyncs the directory dir of r.
+func syncIn(r *os.Root, dir string) error {
+	d, err := r.Open(dir)
 	if err != nil {
 		return err
 	}
