@@ -75,6 +75,24 @@ func trainedBetween(evs []pointEvent, from, to time.Time) (int, float64) {
 	return n, float64(n) / to.Sub(from).Minutes()
 }
 
+// fakeSweep starts a server and writes the spec of a sweep name of points
+// fake points that hold a slot for pointTime each; it returns the workers'
+// environment, the store and the spec's path.
+func fakeSweep(t *testing.T, name string, points int, pointTime string) (env []string, store, spec string) {
+	t.Helper()
+	addr := server(t)
+	dir := t.TempDir()
+	store = filepath.Join(dir, "store")
+	env = []string{"TEMPORAL_ADDRESS=" + addr, "BITSWEEP_STORE=" + store, "BITSWEEP_TRAINER=fake", "BITSWEEP_FAKE_POINT_TIME=" + pointTime}
+	spec = writeSpec(t, dir, fmt.Sprintf(`
+name: %s
+fixed: {source: gaussian, d: 16, rate: 1, steps: 10, until: fixed}
+grid:
+  batch: {from: 1, to: %d, step: 1}
+`, name, points))
+	return env, store, spec
+}
+
 func countTrained(p *proc) int { return strings.Count(p.output(), `msg="point trained"`) }
 
 // TestWorkersJoinAndLeave: a sweep submitted with the default window starts
@@ -85,17 +103,8 @@ func countTrained(p *proc) int { return strings.Count(p.output(), `msg="point tr
 // 400 ms (the fake trainer), so throughput is set by the slots: 2 before the
 // join, 6 after.
 func TestWorkersJoinAndLeave(t *testing.T) {
-	addr := server(t)
-	dir := t.TempDir()
-	store := filepath.Join(dir, "store")
-	env := []string{"TEMPORAL_ADDRESS=" + addr, "BITSWEEP_STORE=" + store, "BITSWEEP_TRAINER=fake", "BITSWEEP_FAKE_POINT_TIME=400ms"}
 	const points = 240
-	spec := writeSpec(t, dir, fmt.Sprintf(`
-name: elastic
-fixed: {source: gaussian, d: 16, rate: 1, steps: 10, until: fixed}
-grid:
-  batch: {from: 1, to: %d, step: 1}
-`, points))
+	env, store, spec := fakeSweep(t, "elastic", points, "400ms")
 	a := start(t, env, "worker", "--concurrency", "2")
 	run := start(t, env, "starter", "run", spec, "--no-report")
 	waitFor(t, 3*time.Minute, "24 points on worker a", func() bool { return countTrained(a) >= 24 }, a, run)
@@ -194,17 +203,8 @@ grid:
 // raises it on the running sweep and the six slots fill; status shows the
 // new window; bad values are refused with the value named.
 func TestScaleRunningSweep(t *testing.T) {
-	addr := server(t)
-	dir := t.TempDir()
-	store := filepath.Join(dir, "store")
-	env := []string{"TEMPORAL_ADDRESS=" + addr, "BITSWEEP_STORE=" + store, "BITSWEEP_TRAINER=fake", "BITSWEEP_FAKE_POINT_TIME=300ms"}
 	const points = 150
-	spec := writeSpec(t, dir, fmt.Sprintf(`
-name: scaled
-fixed: {source: gaussian, d: 16, rate: 1, steps: 10, until: fixed}
-grid:
-  batch: {from: 1, to: %d, step: 1}
-`, points))
+	env, _, spec := fakeSweep(t, "scaled", points, "300ms")
 	workers := map[string]*proc{}
 	for _, w := range []string{"a", "b", "c"} {
 		workers[w] = start(t, env, "worker", "--concurrency", "2")
