@@ -173,37 +173,81 @@ func (r *Report) claimC1() Claim {
 		return keys[i].rate < keys[j].rate
 	})
 	c.Table = []string{
-		"| sweep | d | r | sparsities | R_Gauss(r) | mean gap | largest gap (at p) | max perm_score | identity encoder at smallest p (contrast) |",
-		"|---|---|---|---|---|---|---|---|---|",
+		"| sweep | d | r | sparsities | R_Gauss(r) | mean gap | largest gap (at p) | random rotation at that p and d | max perm_score | identity encoder at smallest p (contrast) |",
+		"|---|---|---|---|---|---|---|---|---|---|",
 	}
 	worst := 0.0
 	groups, outside := 0, 0
 	var exceptions []string
+	aboveRot := 0              // exceptions above the rotation's finite-d loss
+	outsideAt := map[int]int{} // groups beyond gaussTol, by d
+	groupsAt := map[int]int{}
 	for _, k := range keys {
 		a := accs[k]
-		c.Table = append(c.Table, fmt.Sprintf("| %s | %d | %s | %d in [%s, %s] | %.4f | %+.4f | %+.4f (p=%s) | %.3f | %.4f |",
+		rot := rotationLoss(k.dim, k.rate, a.worstP)
+		c.Table = append(c.Table, fmt.Sprintf("| %s | %d | %s | %d in [%s, %s] | %.4f | %+.4f | %+.4f (p=%s) | %s | %.3f | %.4f |",
 			k.sweep, k.dim, num(k.rate), a.n, num(a.pmin), num(a.pmax), theory.GaussLoss(k.rate),
-			a.sumGap/float64(a.n), a.maxGap, num(a.worstP), a.perm, a.ident))
+			a.sumGap/float64(a.n), a.maxGap, num(a.worstP), fmtLoss(rot), a.perm, a.ident))
 		worst = math.Max(worst, math.Abs(a.maxGap))
 		groups += a.n
 		outside += a.outside
+		groupsAt[k.dim] += a.n
+		outsideAt[k.dim] += a.outside
 		for _, e := range a.outsideP {
 			exceptions = append(exceptions, fmt.Sprintf("%s r=%s %s", k.sweep, num(k.rate), e))
 		}
+		if a.outside > 0 && !(a.maxGap+theory.GaussLoss(k.rate) <= rot) {
+			aboveRot++
+		}
+	}
+	// The largest d is where the asymptotic claim is tested best.
+	var dims []int
+	for d := range groupsAt {
+		dims = append(dims, d)
+	}
+	slices.Sort(dims)
+	largest := ""
+	if dmax := dims[len(dims)-1]; len(dims) > 1 && outsideAt[dmax] == 0 {
+		largest = fmt.Sprintf("At d = %d, the largest d here, all %d groups are within %.2f. ", dmax, groupsAt[dmax], gaussTol)
+	}
+	finite := "The claim is asymptotic in d; with few non-zeros per sample the finite-d loss sits above R_Gauss (the gap shrinks as p·d grows, see the table)."
+	if aboveRot == 0 {
+		finite = "Each exception is at or below the loss of a random rotation at the same d and p (table; Monte Carlo), the minimiser the theorem describes: the gap is the finite size (few non-zeros per sample), not a run stopped above the rotation, and it shrinks as p·d grows."
+	} else {
+		finite += fmt.Sprintf(" %d of the exceptions are above a random rotation's loss at the same d and p: training stopped short of the rotation there.", aboveRot)
 	}
 	switch {
 	case outside == 0:
 		c.Verdict = fmt.Sprintf("**holds**: all %d groups are within %.3f of R_Gauss(r) (tolerance %.2f for finite d and step budget), at every sparsity, where the identity encoder would give a different loss.", groups, worst, gaussTol)
 	case outside*4 <= groups:
-		c.Verdict = fmt.Sprintf("**holds except at the sparsest points**: %d of %d groups are within %.2f of R_Gauss(r); the exceptions are %s. "+
-			"The claim is asymptotic in d; with few non-zeros per sample the finite-d loss sits above R_Gauss (the gap shrinks as p·d grows, see the table).",
-			groups-outside, groups, gaussTol, strings.Join(exceptions, "; "))
+		c.Verdict = fmt.Sprintf("**holds except at the sparsest points**: %d of %d groups are within %.2f of R_Gauss(r); the exceptions are %s. %s%s",
+			groups-outside, groups, gaussTol, strings.Join(exceptions, "; "), largest, finite)
 	default:
 		c.Verdict = fmt.Sprintf("**does not hold**: %d of %d groups are farther than %.2f from R_Gauss(r) (largest gap %.3f; see the table).", outside, groups, gaussTol, worst)
 	}
-	c.Notes = append(c.Notes, "Gap = measured loss (mean over seeds) − R_Gauss(r). perm_score ≈ 3/d means a rotation-like encoder; 1 a permutation.")
+	c.Notes = append(c.Notes, "Gap = measured loss (mean over seeds) − R_Gauss(r). perm_score ≈ 3/d means a rotation-like encoder; 1 a permutation. "+
+		"The random rotation's loss is that of Haar orthonormal rows with the best linear decoder at the group's d and p, estimated from 64·n samples (theory.RotationLossBG; ± 0.001); it tends to R_Gauss(r) as d → ∞.")
 	c.Figures = r.figuresOf(sweeps, []string{"loss-vs-sparsity", "phase-sparsity"}, hasSeries("linear"))
 	return c
+}
+
+// rotationLoss is theory.RotationLossBG for a C1 group, with 64·n samples
+// (measured: within 0.001 of 128·n and 256·n at d = 128, 256), or NaN for
+// d above 512, where one estimate would take tens of seconds.
+func rotationLoss(d int, rate, p float64) float64 {
+	n := int(math.Round(rate * float64(d)))
+	if d > 512 || n < 1 {
+		return math.NaN()
+	}
+	return theory.RotationLossBG(d, n, p, 64*n, 1)
+}
+
+// fmtLoss formats a loss, or "–" for NaN.
+func fmtLoss(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.4f", v)
 }
 
 // claimC2: the transition from rotation to permutation on sparse

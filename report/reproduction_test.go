@@ -37,6 +37,22 @@ func TestClaims(t *testing.T) {
 			grp("c1", "bernoulli-gaussian", "linear", 0, 0.4, 1, theory.GaussLoss(1)+0.004, 0.01),
 			grp("c1", "bernoulli-gaussian", "linear", 0, 0.6, 1, theory.GaussLoss(1)+0.003, 0.01),
 		}, "C1", "3 of 4 groups are within 0.02 of R_Gauss(r); the exceptions are c1 r=1 p=0.05 (p·d = 3.2 non-zeros per sample, gap +0.030)"},
+		// A random rotation at d = 64, p = 0.05 loses ≈ 0.470 (theory.RotationLossBG;
+		// 0.4287 at d = 128), above R_Gauss + 0.03: a finite-size gap.
+		{"C1 sparse exception below the rotation", []Group{
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.05, 1, theory.GaussLoss(1)+0.03, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.2, 1, theory.GaussLoss(1)+0.005, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.4, 1, theory.GaussLoss(1)+0.004, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.6, 1, theory.GaussLoss(1)+0.003, 0.01),
+		}, "C1", "not a run stopped above the rotation"},
+		// At p = 0.6, d = 64 the rotation loses ≈ 0.369 (p·d = 38 non-zeros), so
+		// R_Gauss + 0.03 = 0.393 is above it: the run stopped short.
+		{"C1 exception above the rotation", []Group{
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.05, 1, theory.GaussLoss(1)+0.005, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.2, 1, theory.GaussLoss(1)+0.005, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.4, 1, theory.GaussLoss(1)+0.004, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.6, 1, theory.GaussLoss(1)+0.03, 0.01),
+		}, "C1", "1 of the exceptions are above a random rotation's loss at the same d and p: training stopped short of the rotation there"},
 		{"C1 fails", []Group{
 			grp("c1", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1)+0.05, 0.01),
 		}, "C1", "**does not hold**"},

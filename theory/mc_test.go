@@ -10,35 +10,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// haarRows returns an n×d matrix (n ≤ d) whose rows are orthonormal and
-// distributed by the Haar measure: the first n columns of Q in the QR
-// decomposition of a d×n standard Gaussian matrix, with the signs fixed by
-// diag(R) > 0 so that the distribution is exactly Haar.
-func haarRows(rng *rand.Rand, n, d int) *mat.Dense {
-	g := mat.NewDense(d, n, nil)
-	for i := 0; i < d; i++ {
-		for j := 0; j < n; j++ {
-			g.Set(i, j, rng.NormFloat64())
-		}
-	}
-	var qr mat.QR
-	qr.Factorize(g)
-	var q, r mat.Dense
-	qr.QTo(&q)
-	qr.RTo(&r)
-	b := mat.NewDense(n, d, nil)
-	for j := 0; j < n; j++ {
-		sgn := 1.0
-		if r.At(j, j) < 0 {
-			sgn = -1
-		}
-		for i := 0; i < d; i++ {
-			b.Set(j, i, sgn*q.At(i, j))
-		}
-	}
-	return b
-}
-
 func sign1(u float64) float64 {
 	if u < 0 {
 		return -1
@@ -77,7 +48,7 @@ func TestGaussLossMonteCarlo(t *testing.T) {
 	const d, nSamp, chunk = 200, 10000, 2000
 	for _, r := range []float64{0.25, 0.5, 1} {
 		n := int(math.Round(r * float64(d)))
-		b := haarRows(rng, n, d)
+		b := HaarRows(rng, n, d)
 		losses := make([]float64, 0, nSamp)
 		x := mat.NewDense(chunk, d, nil)
 		var u, xh mat.Dense
@@ -147,7 +118,7 @@ func frameLoss(t *testing.T, b *mat.Dense) float64 {
 // matrix with orthonormal columns (Haar), each normalised to unit length, so
 // that B̃ᵀB̃ ≈ (n/d)I (science.md §4.1: "a Haar frame").
 func haarFrame(rng *rand.Rand, n, d int) *mat.Dense {
-	b := mat.DenseCopyOf(haarRows(rng, d, n).T())
+	b := mat.DenseCopyOf(HaarRows(rng, d, n).T())
 	for i := 0; i < n; i++ {
 		row := b.RawRowView(i)
 		var s float64
@@ -481,7 +452,7 @@ func TestDenoiserChannelMonteCarlo(t *testing.T) {
 	const d, nSamp, nBatch = 500, 2000, 20
 	const p = 0.3
 	r := 1.0
-	b := haarRows(rng, d, d)
+	b := HaarRows(rng, d, d)
 	mu, sigma2 := DenoiserChannel(r)
 
 	var corr float64
