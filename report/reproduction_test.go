@@ -8,6 +8,11 @@ import (
 	"github.com/bitsweep/bitsweep/theory"
 )
 
+func withEscape(g Group, escape string) Group {
+	g.Config.Escape = escape
+	return g
+}
+
 func claim(cs []Claim, id string) Claim {
 	for _, c := range cs {
 		if c.ID == id {
@@ -75,6 +80,12 @@ func TestClaims(t *testing.T) {
 			grp("c3", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1), 0.01),
 			grp("c3", "bernoulli-gaussian", "denoiser", 0, 0.1, 1, theory.DenoiserLoss(1, 0.1)+0.01, 0.01),
 		}, "C3", "below R_Gauss(r) in all 1 groups, and below the linear decoder trained alongside in 1 of 1"},
+		// The training defaults differ by architecture (the escape probe is
+		// the linear decoder's only): the pair is still matched.
+		{"C3 with default escapes", []Group{
+			withEscape(grp("c3", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1), 0.01), "probe"),
+			withEscape(grp("c3", "bernoulli-gaussian", "denoiser", 0, 0.1, 1, theory.DenoiserLoss(1, 0.1)+0.01, 0.01), "none"),
+		}, "C3", "below the linear decoder trained alongside in 1 of 1"},
 		{"C3 partly", []Group{
 			grp("c3", "bernoulli-gaussian", "denoiser", 0, 0.1, 1, theory.DenoiserLoss(1, 0.1), 0.01),
 			grp("c3", "bernoulli-gaussian", "denoiser", 0, 0.5, 1, theory.GaussLoss(1)+0.01, 0.01),
