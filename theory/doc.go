@@ -31,6 +31,10 @@
 //     optimal entrywise denoiser (science.md §2.2);
 //   - StateEvolution and FixedPointLoss: the state evolution of the unrolled
 //     VAMP decoder and its fixed point (science.md §2.3, §4.4);
+//   - RotationLossBG: a Monte Carlo estimate of the random rotation's loss
+//     at finite d on Bernoulli–Gaussian data (it tends to GaussLoss as
+//     d → ∞), and NormFloorBG: the part of the loss that no decoder of
+//     sign(Bx) avoids at finite d, because the code does not carry ‖x‖;
 //   - the scalar functions MMSEBG, MMSESign, InvMills and TruncNormVar;
 //   - Predict, which bundles what applies to one sweep point.
 //
