@@ -9,6 +9,8 @@ import (
 
 	"github.com/bitsweep/bitsweep/report"
 	"github.com/bitsweep/bitsweep/spec"
+	"github.com/bitsweep/bitsweep/storage"
+	"github.com/bitsweep/bitsweep/storage/union"
 )
 
 // stringList is a repeatable string flag.
@@ -30,7 +32,9 @@ func (l *stringList) Set(s string) error {
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("report", stderr)
 	var sweeps stringList
-	store := fs.String("store", Env("BITSWEEP_STORE", "./bitsweep-results"), "result store, a directory or s3://bucket/prefix (BITSWEEP_STORE)")
+	var stores stringList
+	fs.Var(&stores, "store", "result store, a directory or s3://bucket/prefix (BITSWEEP_STORE; default ./bitsweep-results); "+
+		"repeat it to report on the results of several machines as one (read-only union, the first store wins for a sweep's spec)")
 	fs.Var(&sweeps, "sweep", "sweep to report (repeatable; default: every point in the store)")
 	var heatmaps stringList
 	out := fs.String("out", "./bitsweep-report", "folder for the tables (results.csv, results.parquet, groups.csv, problems.csv, summary.json), the figures (PNG, SVG) and index.html")
@@ -52,9 +56,26 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *concurrency < 1 {
 		return usageError{fmt.Errorf("--concurrency %d: must be at least 1", *concurrency)}
 	}
-	st, err := OpenStore(ctx, *store)
-	if err != nil {
-		return err
+	if len(stores) == 0 {
+		stores = stringList{Env("BITSWEEP_STORE", "./bitsweep-results")}
+	}
+	opened := make([]storage.Store, len(stores))
+	for i, url := range stores {
+		st, err := OpenStore(ctx, url)
+		if err != nil {
+			return err
+		}
+		opened[i] = st
+	}
+	st := opened[0]
+	if len(opened) > 1 {
+		u, err := union.New(opened...)
+		if err != nil {
+			return err
+		}
+		st = u
+		// A sweep's digest lists the results of one store only.
+		*noDigest = true
 	}
 	r, files, err := report.Generate(ctx, st, *out, report.GenerateOptions{
 		Options:  report.Options{Sweeps: sweeps, Concurrency: *concurrency, Verify: *verify, NoDigest: *noDigest},
