@@ -93,15 +93,20 @@ func RotationLossBG(d, n int, p float64, samples int, seed uint64) float64 {
 	return loss / (1 - float64(n)/float64(samples))
 }
 
-// HaarRows returns an n×d matrix (n ≤ d) whose rows are orthonormal and
-// distributed by the Haar measure: the first n columns of Q in the QR
-// decomposition of a d×n standard Gaussian matrix, with the signs fixed by
-// diag(R) > 0 so that the distribution is exactly Haar (Mezzadri, "How to
-// generate random matrices from the classical compact groups", 2007).
+// HaarRows returns an n×d Haar-distributed matrix: for n ≤ d its rows are
+// orthonormal (the transpose of Q in the QR decomposition of a d×n standard
+// Gaussian matrix), for n > d its columns are (Q itself, of an n×d Gaussian
+// matrix; a tight frame once its rows are normalised). The signs of R's
+// diagonal are moved into Q so that the distribution is exactly Haar
+// (Mezzadri, "How to generate random matrices from the classical compact
+// groups", 2007). The Gaussian entries are drawn row by row of the tall
+// matrix, which the training core's orthogonal initialisation relies on to
+// stay bit-identical.
 func HaarRows(rng *rand.Rand, n, d int) *mat.Dense {
-	g := mat.NewDense(d, n, nil)
-	for i := 0; i < d; i++ {
-		for j := 0; j < n; j++ {
+	tall, wide := max(n, d), min(n, d)
+	g := mat.NewDense(tall, wide, nil)
+	for i := 0; i < tall; i++ {
+		for j := 0; j < wide; j++ {
 			g.Set(i, j, rng.NormFloat64())
 		}
 	}
@@ -110,14 +115,21 @@ func HaarRows(rng *rand.Rand, n, d int) *mat.Dense {
 	var q, r mat.Dense
 	qr.QTo(&q)
 	qr.RTo(&r)
-	b := mat.NewDense(n, d, nil)
-	for j := 0; j < n; j++ {
-		sgn := 1.0
+	for j := 0; j < wide; j++ {
 		if r.At(j, j) < 0 {
-			sgn = -1
+			for i := 0; i < tall; i++ {
+				q.Set(i, j, -q.At(i, j))
+			}
 		}
-		for i := 0; i < d; i++ {
-			b.Set(j, i, sgn*q.At(i, j))
+	}
+	b := mat.NewDense(n, d, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < d; j++ {
+			if n <= d {
+				b.Set(i, j, q.At(j, i)) // Qᵀ: orthonormal rows
+			} else {
+				b.Set(i, j, q.At(i, j))
+			}
 		}
 	}
 	return b

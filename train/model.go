@@ -149,36 +149,12 @@ func initialScalars(rate, p float64, layers int) [][nScalars]float32 {
 
 // haarRows fills b (n×d) with Haar-distributed orthonormal rows (n ≤ d) or,
 // for n > d, the rows of a Haar n×d matrix with orthonormal columns (a tight
-// frame after row normalisation): QR of a Gaussian matrix with the signs of
-// R's diagonal moved into Q (Mezzadri, "How to generate random matrices from
-// the classical compact groups", 2007).
+// frame after row normalisation): theory.HaarRows, rounded to float32.
 func haarRows(rng *rand.Rand, b []float32, n, d int) {
-	tall, wide := max(n, d), min(n, d)
-	g := mat.NewDense(tall, wide, nil)
-	for i := 0; i < tall; i++ {
-		for j := 0; j < wide; j++ {
-			g.Set(i, j, rng.NormFloat64())
-		}
-	}
-	var qr mat.QR
-	qr.Factorize(g)
-	var q, r mat.Dense
-	qr.QTo(&q)
-	qr.RTo(&r)
-	for j := 0; j < wide; j++ {
-		if r.At(j, j) < 0 {
-			for i := 0; i < tall; i++ {
-				q.Set(i, j, -q.At(i, j))
-			}
-		}
-	}
+	h := theory.HaarRows(rng, n, d)
 	for i := 0; i < n; i++ {
-		for j := 0; j < d; j++ {
-			if n <= d {
-				b[i*d+j] = float32(q.At(j, i)) // B = Qᵀ: orthonormal rows
-			} else {
-				b[i*d+j] = float32(q.At(i, j))
-			}
+		for j, v := range h.RawRowView(i) {
+			b[i*d+j] = float32(v)
 		}
 	}
 }
