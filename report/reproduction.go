@@ -56,6 +56,7 @@ func (r *Report) Claims() []Claim {
 // gridView returns a shallow copy of r whose groups are split by sweep: a
 // group labelled "a;b;c" becomes one group per grid sweep among a, b, c
 // (the search sweeps of r.Searches left out), each labelled with its sweep.
+// Groups of points that hit their step budget are left out.
 func (r *Report) gridView() *Report {
 	searched := map[string]bool{}
 	for i := range r.Searches {
@@ -64,6 +65,11 @@ func (r *Report) gridView() *Report {
 	v := *r
 	v.Groups = nil
 	for _, g := range r.Groups {
+		if g.Unconverged {
+			// Points that ran out of budget are problems (problems.csv),
+			// left out of the claims as REPRODUCTION.md's header says.
+			continue
+		}
 		if !strings.Contains(g.Sweep, ";") && !searched[g.Sweep] {
 			v.Groups = append(v.Groups, g)
 			continue

@@ -8,6 +8,11 @@ import (
 	"github.com/bitsweep/bitsweep/theory"
 )
 
+func unconverged(g Group) Group {
+	g.Unconverged = true
+	return g
+}
+
 func withEscape(g Group, escape string) Group {
 	g.Config.Escape = escape
 	return g
@@ -58,6 +63,12 @@ func TestClaims(t *testing.T) {
 			grp("c1", "bernoulli-gaussian", "linear", 0, 0.4, 1, theory.GaussLoss(1)+0.004, 0.01),
 			grp("c1", "bernoulli-gaussian", "linear", 0, 0.6, 1, theory.GaussLoss(1)+0.03, 0.01),
 		}, "C1", "1 of the exceptions are above a random rotation's loss at the same d and p: training stopped short of the rotation there"},
+		// A group of points that ran out of budget is a problem, not
+		// evidence: it does not count against the claim.
+		{"C1 unconverged left out", []Group{
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1)+0.005, 0.01),
+			unconverged(grp("c1", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1)+0.05, 0.01)),
+		}, "C1", "**holds**: all 1 groups"},
 		{"C1 fails", []Group{
 			grp("c1", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1)+0.05, 0.01),
 		}, "C1", "**does not hold**"},
