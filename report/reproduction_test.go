@@ -63,6 +63,18 @@ func TestClaims(t *testing.T) {
 			grp("c1", "bernoulli-gaussian", "linear", 0, 0.4, 1, theory.GaussLoss(1)+0.004, 0.01),
 			grp("c1", "bernoulli-gaussian", "linear", 0, 0.6, 1, theory.GaussLoss(1)+0.03, 0.01),
 		}, "C1", "1 of the exceptions are above a random rotation's loss at the same d and p: training stopped short of the rotation there"},
+		// Every exception is compared with the rotation at its own p, not
+		// only the largest gap: p = 0.6 (+0.021, rotation 0.369) is above it.
+		{"C1 second exception above the rotation", []Group{
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.05, 1, theory.GaussLoss(1)+0.03, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.1, 1, theory.GaussLoss(1)+0.01, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.2, 1, theory.GaussLoss(1)+0.005, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.3, 1, theory.GaussLoss(1)+0.004, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.4, 1, theory.GaussLoss(1)+0.004, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.5, 1, theory.GaussLoss(1)+0.003, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.6, 1, theory.GaussLoss(1)+0.021, 0.01),
+			grp("c1", "bernoulli-gaussian", "linear", 0, 0.7, 1, theory.GaussLoss(1)+0.003, 0.01),
+		}, "C1", "1 of the exceptions are above a random rotation's loss"},
 		// A group of points that ran out of budget is a problem, not
 		// evidence: it does not count against the claim.
 		{"C1 unconverged left out", []Group{
