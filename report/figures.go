@@ -36,7 +36,12 @@ import (
 // panel, otherwise the values become series. At most maxSeries series and
 // maxPanels panels are kept per figure kind and sweep, evenly spaced over
 // the values.
+//
+// Groups of points that hit their step budget (Group.Unconverged) are not
+// drawn: they are problems (problems.csv), and beside the converged group
+// of the same config they would put two points at one x.
 func Figures(groups []Group) []Figure {
+	groups = slices.DeleteFunc(slices.Clone(groups), func(g Group) bool { return g.Unconverged })
 	var figs []Figure
 	figs = append(figs, lossFigures(groups, rateAxis, sparsityAxis)...)
 	figs = append(figs, lossFigures(groups, sparsityAxis, rateAxis)...)

@@ -82,6 +82,8 @@ func TestFiguresOneArch(t *testing.T) {
 			gs = append(gs, grp("c1", "bernoulli-gaussian", "linear", 0, p, r, theory.GaussLoss(r)+p/100, 0.05))
 		}
 	}
+	// A group that ran out of budget beside the converged one is not drawn.
+	gs = append(gs, unconverged(grp("c1", "bernoulli-gaussian", "linear", 0, 0.2, 1, 0.9, 0.05)))
 	figs := Figures(gs)
 
 	sp := byKind(figs, "loss-vs-sparsity")
