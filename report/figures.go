@@ -37,11 +37,24 @@ import (
 // maxPanels panels are kept per figure kind and sweep, evenly spaced over
 // the values.
 //
-// Groups of points that hit their step budget (Group.Unconverged) are not
-// drawn: they are problems (problems.csv), and beside the converged group
-// of the same config they would put two points at one x.
+// A group shared by several sweeps (Sweep "a;b") is drawn in the figures of
+// each of them, so that every sweep's curve has all its points. Groups of
+// points that hit their step budget (Group.Unconverged) are not drawn: they
+// are problems (problems.csv), and beside the converged group of the same
+// config they would put two points at one x.
 func Figures(groups []Group) []Figure {
-	groups = slices.DeleteFunc(slices.Clone(groups), func(g Group) bool { return g.Unconverged })
+	var split []Group
+	for _, g := range groups {
+		if g.Unconverged {
+			continue
+		}
+		for _, s := range strings.Split(g.Sweep, ";") {
+			c := g
+			c.Sweep = s
+			split = append(split, c)
+		}
+	}
+	groups = split
 	var figs []Figure
 	figs = append(figs, lossFigures(groups, rateAxis, sparsityAxis)...)
 	figs = append(figs, lossFigures(groups, sparsityAxis, rateAxis)...)

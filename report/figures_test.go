@@ -492,3 +492,26 @@ func TestGenerate(t *testing.T) {
 		}
 	}
 }
+
+// A group shared by two sweeps is drawn in each sweep's figures: sweep a's
+// curve keeps its shared point, and no figure is labelled "a;b".
+func TestFiguresSharedGroup(t *testing.T) {
+	gs := []Group{
+		grp("a", "bernoulli-gaussian", "linear", 0, 0.1, 1, 0.37, 0.01),
+		grp("a;b", "bernoulli-gaussian", "linear", 0, 0.2, 1, 0.365, 0.01),
+		grp("b", "bernoulli-gaussian", "linear", 0, 0.3, 1, 0.364, 0.01),
+	}
+	for _, f := range byKind(Figures(gs), "loss-vs-sparsity") {
+		if strings.Contains(f.Sweep, ";") {
+			t.Errorf("figure %s of sweep %q", f.Name, f.Sweep)
+		}
+		for _, s := range measured(f) {
+			if want := map[string][]float64{"a": {0.1, 0.2}, "b": {0.2, 0.3}}[f.Sweep]; !slices.Equal(s.X, want) {
+				t.Errorf("sweep %s: x %v, want %v", f.Sweep, s.X, want)
+			}
+		}
+	}
+	if n := len(byKind(Figures(gs), "loss-vs-sparsity")); n != 2 {
+		t.Errorf("%d loss-vs-sparsity figures, want one per sweep", n)
+	}
+}
