@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/bitsweep/bitsweep/npy"
 	"github.com/bitsweep/bitsweep/storage"
@@ -25,6 +26,7 @@ const maxHeatCells = 1 << 17
 // perm_score (a rotation and, where the sweep crosses the transition, a
 // permutation), followed by the IDs in extra that name a row.
 func HeatmapPoints(rows []Row, extra []string) []Row {
+	rows = perSweep(rows)
 	type pick struct{ lo, hi *Row }
 	picks := map[string]*pick{}
 	var sweeps []string
@@ -125,10 +127,27 @@ func Heatmap(ctx context.Context, st storage.Store, r Row) (Figure, error) {
 	}, nil
 }
 
+// perSweep returns rows with each row that several sweeps share (Sweep
+// "a;b") repeated once per sweep, labelled with it, so that every sweep's
+// heatmaps and curves are chosen among all its points (as Figures does
+// with groups).
+func perSweep(rows []Row) []Row {
+	out := make([]Row, 0, len(rows))
+	for _, r := range rows {
+		for _, s := range strings.Split(r.Sweep, ";") {
+			c := r
+			c.Sweep = s
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // CurvePoints chooses the points whose training curves are drawn: per
 // sweep, among the points of the lowest seed sorted by architecture,
 // layers, rate and sparsity, at most maxSeries evenly spaced.
 func CurvePoints(rows []Row) map[string][]Row {
+	rows = perSweep(rows)
 	minSeed := map[string]uint64{}
 	for i := range rows {
 		r := &rows[i]

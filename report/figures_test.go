@@ -515,3 +515,24 @@ func TestFiguresSharedGroup(t *testing.T) {
 		t.Errorf("%d loss-vs-sparsity figures, want one per sweep", n)
 	}
 }
+
+// A point shared by two sweeps is a candidate in each: sweep a's curves
+// and heatmaps are chosen among all of a's points.
+func TestArtifactPointsShared(t *testing.T) {
+	rows := []Row{
+		{PointID: "p1", Sweep: "a", Arch: "linear", Seed: 1, N: 4, Dim: 4, PermScore: 0.1, KeyB: "k1", KeyCurve: "c1"},
+		{PointID: "p2", Sweep: "a;b", Arch: "linear", Seed: 1, N: 4, Dim: 4, PermScore: 0.9, KeyB: "k2", KeyCurve: "c2"},
+	}
+	cp := CurvePoints(rows)
+	if len(cp["a"]) != 2 || len(cp["b"]) != 1 || len(cp["a;b"]) != 0 {
+		t.Errorf("curve points per sweep: %v", cp)
+	}
+	var ids []string
+	for _, r := range HeatmapPoints(rows, nil) {
+		ids = append(ids, r.PointID+"@"+r.Sweep)
+	}
+	// a: the rotation p1 and the permutation p2; b: p2 again, drawn once.
+	if got := strings.Join(ids, " "); got != "p1@a p2@a" {
+		t.Errorf("heatmap points %s, want p1@a p2@a", got)
+	}
+}
