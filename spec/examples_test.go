@@ -19,7 +19,7 @@ func TestExampleSpecs(t *testing.T) {
 	}
 	points := map[string]int{
 		"quickstart.yaml":         24,
-		"c1-gaussian-loss.yaml":   120,
+		"c1-gaussian-loss.yaml":   80,
 		"c2-transition.yaml":      54,
 		"c2-transition-d256.yaml": 26,
 		"c3-denoiser.yaml":        80,
