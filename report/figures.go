@@ -43,18 +43,7 @@ import (
 // are problems (problems.csv), and beside the converged group of the same
 // config they would put two points at one x.
 func Figures(groups []Group) []Figure {
-	var split []Group
-	for _, g := range groups {
-		if g.Unconverged {
-			continue
-		}
-		for _, s := range strings.Split(g.Sweep, ";") {
-			c := g
-			c.Sweep = s
-			split = append(split, c)
-		}
-	}
-	groups = split
+	groups = perSweepGroups(groups, func(string) bool { return true })
 	var figs []Figure
 	figs = append(figs, lossFigures(groups, rateAxis, sparsityAxis)...)
 	figs = append(figs, lossFigures(groups, sparsityAxis, rateAxis)...)

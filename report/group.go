@@ -110,3 +110,25 @@ func stat(xs []float64) Stat {
 	sd := math.Sqrt(ss / (n - 1))
 	return Stat{Mean: mean, SE: sd / math.Sqrt(n)}
 }
+
+// perSweepGroups returns the groups that did not hit their step budget,
+// each repeated once per sweep of its label ("a;b" becomes a group of a and
+// one of b) for the sweeps keep accepts. Groups that ran out of budget are
+// problems (problems.csv), left out of the claims and figures as
+// REPRODUCTION.md's header says.
+func perSweepGroups(groups []Group, keep func(sweep string) bool) []Group {
+	var out []Group
+	for _, g := range groups {
+		if g.Unconverged {
+			continue
+		}
+		for _, s := range strings.Split(g.Sweep, ";") {
+			if keep(s) {
+				c := g
+				c.Sweep = s
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
