@@ -61,10 +61,9 @@ func RotationLossBG(d, n int, p float64, samples int, seed uint64) float64 {
 		k.Add(k, &ks)
 		cs.Mul(s.T(), &x)
 		c.Add(c, &cs)
+		// The last chunk may be shorter: x and s change shape (ks, cs do not).
 		x.Reset()
 		s.Reset()
-		ks.Reset()
-		cs.Reset()
 	}
 	// Explained energy Σ_samples ‖A s‖² = tr(Cᵀ K⁻¹ C) with K, C the sums
 	// above (the normal equations of the fit).
