@@ -87,19 +87,21 @@ func (m *model) backward(w *work, X []float32, grad []float32) {
 	if m.noSTE { // test hook: the decoder's part of the gradient only
 		clear(w.dS)
 	}
-	forRows(rows, func(_, lo, hi int) {
-		for i := lo * n; i < hi*n; i++ {
-			switch ste {
-			case "clip":
-				if u := w.U[i]; u > 1 || u < -1 {
-					w.dS[i] = 0
+	if ste != "identity" { // the identity leaves dS as it is
+		forRows(rows, func(_, lo, hi int) {
+			for i := lo * n; i < hi*n; i++ {
+				switch ste {
+				case "clip":
+					if u := w.U[i]; u > 1 || u < -1 {
+						w.dS[i] = 0
+					}
+				case "tanh":
+					t := float32(math.Tanh(float64(w.U[i] / eps)))
+					w.dS[i] *= (1 - t*t) / eps
 				}
-			case "tanh":
-				t := float32(math.Tanh(float64(w.U[i] / eps)))
-				w.dS[i] *= (1 - t*t) / eps
 			}
-		}
-	})
+		})
+	}
 	// U = X·B̃ᵀ: dB̃ += dUᵀ·X.
 	gemm(true, false, n, d, rows, 1, w.dS, n, X, d, 1, dB, d)
 	// B̃ lives on the unit sphere row by row: keep only the tangential part,

@@ -75,18 +75,9 @@ func (m *model) forward(w *work, X []float32) {
 	d, n, rows := m.d, m.n, w.rows
 	// U = X·B̃ᵀ, S = sign(U) with sign(0) = +1 (science.md §2.1 pitfall).
 	gemm(false, true, rows, n, d, 1, X, d, m.B, d, 0, w.U, n)
-	forRows(rows, func(_, lo, hi int) {
-		if m.freezeS {
-			return
-		}
-		for i, u := range w.U[lo*n : hi*n] {
-			if u >= 0 {
-				w.S[lo*n+i] = 1
-			} else {
-				w.S[lo*n+i] = -1
-			}
-		}
-	})
+	if !m.freezeS {
+		forRows(rows, func(_, lo, hi int) { signs(w.S[lo*n:hi*n], w.U[lo*n:hi*n]) })
+	}
 	// Y = S·Aᵀ: the linear decoder.
 	gemm(false, true, rows, d, n, 1, w.S, n, m.A, n, 0, w.Y, d)
 	if m.cfg.Arch == "linear" {
@@ -101,15 +92,12 @@ func (m *model) forward(w *work, X []float32) {
 	// Layer 1: x̂₁ = f₁(y); if more layers follow, r₂ = g·x̂₁ − h·y.
 	g1, h1 := l1[sG], l1[sH]
 	more := len(w.layers) > 0
+	alpha, beta, wd := float32(den.alpha), float32(den.beta), float32(den.w)
 	forRows(rows, func(_, lo, hi int) {
-		for i := lo * d; i < hi*d; i++ {
-			gt := den.gate(w.Y[i])
-			w.Gate[i] = gt
-			x := float32(den.w) * w.Y[i] * gt
-			if more {
-				out[i] = g1*x - h1*w.Y[i]
-			} else {
-				out[i] = x
+		gates(w.Y[lo*d:hi*d], w.Gate[lo*d:hi*d], out[lo*d:hi*d], alpha, beta, wd)
+		if more {
+			for i := lo * d; i < hi*d; i++ {
+				out[i] = g1*out[i] - h1*w.Y[i]
 			}
 		}
 	})
@@ -151,16 +139,16 @@ func (m *model) forwardLayer(w *work, t int) {
 		next = w.layers[t+1].R2in
 	}
 	g, h := v[sG], v[sH]
+	alpha, beta, wd := float32(den.alpha), float32(den.beta), float32(den.w)
 	forRows(rows, func(_, lo, hi int) {
 		for i := lo * d; i < hi*d; i++ {
 			xl := lw.R2in[i] + c*lw.M[i]
-			r1 := dd*xl - e*lw.R2in[i] // step 5
-			gt := den.gate(r1)
-			x := float32(den.w) * r1 * gt // step 6
-			lw.Gate[i] = gt
-			lw.XL[i], lw.R1[i], lw.Xhat[i] = xl, r1, x
-			if next != nil {
-				next[i] = g*x - h*r1 // step 7
+			lw.XL[i], lw.R1[i] = xl, dd*xl-e*lw.R2in[i] // step 5
+		}
+		gates(lw.R1[lo*d:hi*d], lw.Gate[lo*d:hi*d], lw.Xhat[lo*d:hi*d], alpha, beta, wd) // step 6
+		if next != nil {
+			for i := lo * d; i < hi*d; i++ {
+				next[i] = g*lw.Xhat[i] - h*lw.R1[i] // step 7
 			}
 		}
 	})

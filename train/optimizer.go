@@ -61,15 +61,9 @@ func (o *adam) update(p, g []float32, lr float64) {
 }
 
 func (o *adam) step(p, g []float32, at float32, lo0, hi0 int) {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
 	forChunks(hi0-lo0, 1<<14, func(_, lo, hi int) {
-		for i := lo0 + lo; i < lo0+hi; i++ {
-			gi := g[i]
-			m := b1*o.m[i] + (1-b1)*gi
-			v := b2*o.v[i] + (1-b2)*gi*gi
-			o.m[i], o.v[i] = m, v
-			p[i] -= at * m / (float32(math.Sqrt(float64(v))) + eps)
-		}
+		lo, hi = lo0+lo, lo0+hi
+		adamUpdate(p[lo:hi], g[lo:hi], o.m[lo:hi], o.v[lo:hi], at) // kernels.go
 	})
 }
 func (o *adam) state() ([]float32, []float32, int) { return o.m, o.v, o.t }

@@ -1,0 +1,96 @@
+package train
+
+import "math"
+
+// The elementwise kernels of the training step that are worth vectorising:
+// the signs of the encoder's pre-activations, the gates of the
+// Bernoulli–Gaussian denoiser (one expf per coordinate) and the Adam update.
+// Each has a pure-Go definition here (the reference, used on every machine
+// without AVX2, for the tails shorter than 8 and with BITSWEEP_SIMD=off) and,
+// on amd64 with AVX2, an assembly version (kernels_amd64.s) that performs the
+// same float32 operations in the same order on 8 lanes at once. IEEE 754
+// rounds each +, −, ×, ÷ and √ correctly, so the two give the same bits
+// (TestKernelsBitIdentical); the assembly uses no fused multiply-add, which
+// the Go compiler does not emit for these loops either at the default
+// GOAMD64=v1. A result therefore does not depend on which of the two ran.
+
+// signs sets s[i] = +1 if u[i] ≥ 0 and −1 otherwise, so sign(0) = sign(−0) =
+// +1 (science.md §2.1 pitfall) and a NaN gives −1. len(s) must be len(u).
+func signs(s, u []float32) {
+	k := 0
+	if useSIMD {
+		k = len(u) &^ 7
+		if k > 0 {
+			signsAVX2(&s[0], &u[0], k)
+		}
+	}
+	signsGo(s[k:], u[k:])
+}
+
+func signsGo(s, u []float32) {
+	s = s[:len(u)]
+	for i, v := range u {
+		if v >= 0 {
+			s[i] = 1
+		} else {
+			s[i] = -1
+		}
+	}
+}
+
+// gates applies the Bernoulli–Gaussian denoiser f(y) = w·y·sigmoid(α + β·y²)
+// (denoiser.go) to y: gate[i] = 1/(1 + expf(−(α + β·y[i]·y[i]))) and
+// x[i] = w·y[i]·gate[i]. gate and x must be at least len(y) long.
+func gates(y, gate, x []float32, alpha, beta, w float32) {
+	k := 0
+	if useSIMD {
+		k = len(y) &^ 7
+		if k > 0 {
+			_, _ = gate[k-1], x[k-1]
+			gatesAVX2(&y[0], &gate[0], &x[0], k, alpha, beta, w)
+		}
+	}
+	gatesGo(y[k:], gate[k:], x[k:], alpha, beta, w)
+}
+
+func gatesGo(y, gate, x []float32, alpha, beta, w float32) {
+	gate, x = gate[:len(y)], x[:len(y)]
+	for i, v := range y {
+		g := 1 / (1 + expf(-(alpha + beta*v*v)))
+		gate[i] = g
+		x[i] = w * v * g
+	}
+}
+
+// Adam's constants (Kingma & Ba 2015, Algorithm 1; ε added to √v, optimizer.go).
+const adamB1, adamB2, adamEps = 0.9, 0.999, 1e-8
+
+// adamUpdate does Adam's update of p[i] with gradient g[i] and moments m[i],
+// v[i] at step size at (the bias corrections folded in):
+// m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², p ← p − at·m/(√v + ε), all in
+// float32. The four slices must have the same length.
+func adamUpdate(p, g, m, v []float32, at float32) {
+	k := 0
+	if useSIMD {
+		k = len(p) &^ 7
+		if k > 0 {
+			_, _, _ = g[k-1], m[k-1], v[k-1]
+			adamAVX2(&p[0], &g[0], &m[0], &v[0], k, at)
+		}
+	}
+	adamGo(p[k:], g[k:], m[k:], v[k:], at)
+}
+
+func adamGo(p, g, m, v []float32, at float32) {
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for i := range p {
+		gi := g[i]
+		mi := adamB1*m[i] + (1-adamB1)*gi
+		vi := adamB2*v[i] + (1-adamB2)*gi*gi
+		m[i], v[i] = mi, vi
+		// float32(√ in float64) is the correctly rounded float32 √ (a
+		// float64 carries more than 2·24 + 2 bits), which is what VSQRTPS
+		// computes.
+		p[i] -= at * mi / (float32(math.Sqrt(float64(vi))) + adamEps)
+	}
+}

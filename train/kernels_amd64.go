@@ -1,0 +1,23 @@
+package train
+
+import (
+	"os"
+
+	"golang.org/x/sys/cpu"
+)
+
+// useSIMD selects the AVX2 kernels of kernels_amd64.s; BITSWEEP_SIMD=off
+// keeps the pure-Go ones (the results are the same bits either way).
+var useSIMD = cpu.X86.HasAVX2 && os.Getenv("BITSWEEP_SIMD") != "off"
+
+// The assembly kernels; n is a positive multiple of 8 and every pointer
+// addresses at least n float32s.
+
+//go:noescape
+func signsAVX2(s, u *float32, n int)
+
+//go:noescape
+func gatesAVX2(y, gate, x *float32, n int, alpha, beta, w float32)
+
+//go:noescape
+func adamAVX2(p, grad, m, v *float32, n int, at float32)

@@ -1,0 +1,10 @@
+//go:build !amd64
+
+package train
+
+// useSIMD is false off amd64: the pure-Go kernels of kernels.go run.
+const useSIMD = false
+
+func signsAVX2(s, u *float32, n int)                               { panic("unreachable") }
+func gatesAVX2(y, gate, x *float32, n int, alpha, beta, w float32) { panic("unreachable") }
+func adamAVX2(p, grad, m, v *float32, n int, at float32)              { panic("unreachable") }

@@ -1,0 +1,131 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// kernelInputs returns n float32s: a Gaussian bulk of scale sd, and, at the
+// start, the edge values each kernel must treat as the pure-Go code does
+// (signed zeros, the expf cut-offs and their neighbours, infinities,
+// subnormals, values whose exponent reduction lands on an integer).
+func kernelInputs(rng *rand.Rand, n int, sd float64) []float32 {
+	edge := []float32{0, float32(math.Copysign(0, -1)), 1, -1, 88.3762626647949, -87.3365447504,
+		math.Nextafter32(88.3762626647949, 100), math.Nextafter32(-87.3365447504, -100),
+		math.Nextafter32(88.3762626647949, 0), math.Nextafter32(-87.3365447504, 0),
+		float32(math.Inf(1)), float32(math.Inf(-1)), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
+		math.MaxFloat32, -math.MaxFloat32, 1e-30, -1e-30, 0.34657359, -0.34657359, 20, -20, 100, -100}
+	x := make([]float32, n)
+	copy(x, edge)
+	for i := len(edge); i < n; i++ {
+		x[i] = float32(rng.NormFloat64() * sd)
+	}
+	return x
+}
+
+func kernelBits(t *testing.T, what string, in, got, want []float32) {
+	t.Helper()
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("%s[%d] (input %g): got %g (%#08x), the pure-Go kernel gives %g (%#08x)",
+				what, i, in[i], got[i], math.Float32bits(got[i]), want[i], math.Float32bits(want[i]))
+		}
+	}
+}
+
+// TestKernelsBitIdentical checks that the dispatched kernels (AVX2 where the
+// CPU has it) give the same bits as the pure-Go definitions, on lengths that
+// are and are not multiples of 8, for inputs from the scales the training
+// step sees (y and r₁ of order 1–10, so that α + βy² spans the expf range) and
+// the edge values. Exact equality is the claim, so there is no tolerance.
+func TestKernelsBitIdentical(t *testing.T) {
+	if !useSIMD {
+		t.Log("no AVX2 (or BITSWEEP_SIMD=off): the dispatched kernels are the pure-Go ones")
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 7, 8, 9, 63, 64, 1000, 4096 + 5} {
+		for _, sd := range []float64{1, 3, 30} {
+			u := kernelInputs(rng, max(n, 24), sd)[:n]
+
+			s, sRef := make([]float32, n), make([]float32, n)
+			signs(s, u)
+			signsGo(sRef, u)
+			kernelBits(t, "signs", u, s, sRef)
+
+			// α, β, w as the denoiser has them at p = 0.1 and near it.
+			for _, ab := range [][3]float32{{-3.3, 0.45, 1.1}, {-1, 2, 0.7}, {5, -0.01, 2}} {
+				g, x := make([]float32, n), make([]float32, n)
+				gRef, xRef := make([]float32, n), make([]float32, n)
+				gates(u, g, x, ab[0], ab[1], ab[2])
+				gatesGo(u, gRef, xRef, ab[0], ab[1], ab[2])
+				kernelBits(t, "gate", u, g, gRef)
+				kernelBits(t, "x", u, x, xRef)
+			}
+
+			grad := kernelInputs(rng, max(n, 24), sd/100)[:n]
+			for i := range grad { // Adam never sees infinite gradients
+				if math.IsInf(float64(grad[i]), 0) || math.Abs(float64(grad[i])) > 1e18 {
+					grad[i] = 0.5
+				}
+			}
+			p, m, v := make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range p {
+				p[i] = float32(rng.NormFloat64())
+				m[i] = float32(rng.NormFloat64() * 1e-3)
+				v[i] = float32(rng.ExpFloat64() * 1e-6)
+			}
+			pr, mr, vr := append([]float32(nil), p...), append([]float32(nil), m...), append([]float32(nil), v...)
+			for step := 0; step < 3; step++ {
+				adamUpdate(p, grad, m, v, 1e-3)
+				adamGo(pr, grad, mr, vr, 1e-3)
+			}
+			kernelBits(t, "adam m", grad, m, mr)
+			kernelBits(t, "adam v", grad, v, vr)
+			kernelBits(t, "adam p", grad, p, pr)
+		}
+	}
+}
+
+// TestKernelsNaN: a NaN input gives −1 from signs (NaN ≥ 0 is false) and a
+// NaN gate, on either path.
+func TestKernelsNaN(t *testing.T) {
+	u := make([]float32, 16)
+	u[3] = float32(math.NaN())
+	s := make([]float32, 16)
+	signs(s, u)
+	if s[3] != -1 || s[2] != 1 {
+		t.Fatalf("signs with a NaN: got %v", s)
+	}
+	g, x := make([]float32, 16), make([]float32, 16)
+	gates(u, g, x, -3, 0.5, 1)
+	if !math.IsNaN(float64(g[3])) || math.IsNaN(float64(g[2])) {
+		t.Fatalf("gates with a NaN: got %v", g)
+	}
+}
+
+func BenchmarkKernels(b *testing.B) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	const n = 1024 * 512
+	u := kernelInputs(rng, n, 2)
+	s, g, x := make([]float32, n), make([]float32, n), make([]float32, n)
+	m, v := make([]float32, n), make([]float32, n)
+	for _, k := range []struct {
+		name string
+		f    func()
+	}{
+		{"signs", func() { signs(s, u) }},
+		{"signsGo", func() { signsGo(s, u) }},
+		{"gates", func() { gates(u, g, x, -3.3, 0.45, 1.1) }},
+		{"gatesGo", func() { gatesGo(u, g, x, -3.3, 0.45, 1.1) }},
+		{"adam", func() { adamUpdate(x, u, m, v, 1e-9) }},
+		{"adamGo", func() { adamGo(x, u, m, v, 1e-9) }},
+	} {
+		b.Run(k.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				k.f()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/elem")
+		})
+	}
+}
