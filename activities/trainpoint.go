@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/bitsweep/bitsweep/results"
+	"github.com/bitsweep/bitsweep/spec"
 	"github.com/bitsweep/bitsweep/storage"
 	"github.com/bitsweep/bitsweep/train"
 )
@@ -19,6 +20,14 @@ import (
 // ErrInvalidConfig is the application error type of configurations that can
 // never train; Temporal does not retry it.
 const ErrInvalidConfig = "InvalidConfig"
+
+// ErrOtherTrainer is the application error type of a point whose ID this
+// worker's training core would not give its config: it was planned by a
+// worker of another train.Version (or another product order, see
+// train.Config.EncoderGrad), and computing it here would store a result
+// under an ID that names other arithmetic. Temporal retries it, so that in a
+// fleet being upgraded a worker of the right version can take the point.
+const ErrOtherTrainer = "OtherTrainer"
 
 // TrainPointInput is the input of TrainPoint.
 type TrainPointInput struct {
@@ -84,6 +93,10 @@ func (a *Activities) TrainPoint(ctx context.Context, in TrainPointInput) (sum Po
 		}
 	}
 
+	if own := spec.PointID(cfg); own != id {
+		err := fmt.Errorf("point %s: this worker's trainer (%s) gives the config the ID %s; it was planned by a worker of another trainer version", id, train.Version, own)
+		return PointSummary{}, temporal.NewApplicationError(err.Error(), ErrOtherTrainer)
+	}
 	pj, err := json.MarshalIndent(map[string]any{"point_id": id, "config": cfg, "trainer_version": train.Version}, "", "  ")
 	if err != nil {
 		return PointSummary{}, err

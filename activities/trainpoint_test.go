@@ -128,6 +128,33 @@ func TestTrainPointInvalid(t *testing.T) {
 	}
 }
 
+// TestTrainPointOtherTrainer: a point whose ID this trainer would not give
+// its config (planned by another train.Version) is not trained here: a
+// retryable OtherTrainer error, and nothing is written under the ID.
+func TestTrainPointOtherTrainer(t *testing.T) {
+	st := newStore(t)
+	acts := &Activities{Store: st}
+	id := spec.PointID(smallPoint)
+	other := smallPoint
+	other.Seed++ // a valid config whose ID is not id
+	_, err := actEnv(acts).ExecuteActivity(acts.TrainPoint, TrainPointInput{PointID: id, Config: other})
+	var ae *temporal.ApplicationError
+	if !errors.As(err, &ae) || ae.Type() != ErrOtherTrainer || ae.NonRetryable() {
+		t.Fatalf("got %v, want a retryable %s", err, ErrOtherTrainer)
+	}
+	var keys []string
+	err = st.List(context.Background(), results.PointKey(id, ""), func(o storage.ObjectInfo) error {
+		keys = append(keys, o.Key)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 0 {
+		t.Errorf("wrote %v for a point it refused", keys)
+	}
+}
+
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 
 // TestTrainPointWorkerStop stops the worker while a point trains: the point

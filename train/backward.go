@@ -81,6 +81,16 @@ func (m *model) backward(w *work, X []float32, grad []float32) {
 
 	// Y = S·Aᵀ: dA = dYᵀ·S, dS = dY·A.
 	gemm(true, false, d, n, rows, 1, w.dY, d, w.S, n, 0, dA, n)
+	if w.dYX != nil && !m.noSTE {
+		// dS = dY·A feeds nothing but dB̃ = dSᵀ·X (identity STE, no decoder
+		// layers): dB̃ = Aᵀ·(dYᵀ·X) instead (derived: associativity), a d×d
+		// and an n×d product in place of a rows×n and an n×d one
+		// (Config.EncoderGrad "fused", where fusedDB says it is cheaper).
+		gemm(true, false, d, d, rows, 1, w.dY, d, X, d, 0, w.dYX, d)
+		gemm(true, false, n, d, d, 1, m.A, n, w.dYX, d, 1, dB, d)
+		m.tangent(grad)
+		return
+	}
 	gemm(false, false, rows, n, d, 1, w.dY, d, m.A, n, 1, w.dS, n)
 	// Straight-through estimator for S = sign(U).
 	ste, eps := m.cfg.STE, float32(m.cfg.STEEpsilon)
@@ -104,8 +114,16 @@ func (m *model) backward(w *work, X []float32, grad []float32) {
 	}
 	// U = X·B̃ᵀ: dB̃ += dUᵀ·X.
 	gemm(true, false, n, d, rows, 1, w.dS, n, X, d, 1, dB, d)
-	// B̃ lives on the unit sphere row by row: keep only the tangential part,
-	// dB ← dB − B̃·⟨B̃, dB⟩ (derived: gradient of B/‖B‖ at ‖B‖ = 1).
+	m.tangent(grad)
+}
+
+// tangent keeps the tangential part of the encoder's gradient: B̃ lives on
+// the unit sphere row by row, so dB ← dB − B̃·⟨B̃, dB⟩ (derived: gradient of
+// B/‖B‖ at ‖B‖ = 1); for the theory denoiser it also clears the gradients
+// of the frozen channel scalars.
+func (m *model) tangent(grad []float32) {
+	d, n := m.d, m.n
+	dB, dsc := grad[:n*d], grad[2*n*d:]
 	for i := 0; i < n; i++ {
 		b, g := m.B[i*d:(i+1)*d], dB[i*d:(i+1)*d]
 		var dot float64

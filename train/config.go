@@ -47,6 +47,15 @@ type Config struct {
 	// DecoderGrad: multilayer only. "tied" lets the decoder layers' gradient
 	// reach the shared encoder matrix B; "stop" trains only their scalars.
 	DecoderGrad string `json:"decoder_grad,omitempty"`
+	// EncoderGrad is the order of the products of the encoder's gradient
+	// when nothing but the linear decoder uses the bits (one layer, the
+	// identity straight-through estimator): "" computes dB̃ = dSᵀ·X with
+	// dS = dY·A, "fused" dB̃ = Aᵀ·(dYᵀ·X). The two differ in float32
+	// rounding only; Defaults sets "fused" where it takes fewer
+	// multiply-adds (fusedDB), so that a point's ID names the arithmetic
+	// that computed it and points whose arithmetic did not change keep
+	// their IDs and stored results.
+	EncoderGrad string `json:"encoder_grad,omitempty"`
 	// Schedule of the learning rate: "plateau" (Until "converged": constant
 	// until the held-out loss reaches a plateau, then a linear decay to zero
 	// over half as many steps again), or, with Until "fixed", "constant" or
@@ -147,6 +156,10 @@ func (c Config) Defaults() Config {
 	}
 	if c.Arch == "multilayer" && c.DecoderGrad == "" {
 		c.DecoderGrad = "tied"
+	}
+	if c.EncoderGrad == "" && c.Layers == 1 && c.STE == "identity" && c.Dim > 0 &&
+		fusedDB(c.Dim, Bits(c.Rate, c.Dim), c.Batch) {
+		c.EncoderGrad = "fused"
 	}
 	if c.Schedule == "" {
 		if c.Until != "fixed" {
@@ -259,6 +272,15 @@ func (c Config) Validate() error {
 		return bad("decoder_grad", c.DecoderGrad, "want tied or stop")
 	case c.Arch != "multilayer" && c.DecoderGrad != "":
 		return bad("decoder_grad", c.DecoderGrad, "applies to the multilayer architecture only")
+	}
+	switch c.EncoderGrad {
+	case "":
+	case "fused":
+		if c.Layers != 1 || c.STE != "identity" {
+			return bad("encoder_grad", c.EncoderGrad, "applies with one decoder layer and ste identity only (layers = %d, ste = %s)", c.Layers, c.STE)
+		}
+	default:
+		return bad("encoder_grad", c.EncoderGrad, `unknown product order (want "" or fused)`)
 	}
 	switch c.Schedule {
 	case "plateau", "constant", "tail":

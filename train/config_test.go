@@ -82,3 +82,40 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestEncoderGradDefault: Defaults picks the fused order of the encoder's
+// gradient exactly where it takes fewer multiply-adds (fusedDB) and is valid
+// (one layer, identity STE), and Validate names the field otherwise.
+func TestEncoderGradDefault(t *testing.T) {
+	for _, tc := range []struct {
+		c    Config
+		want string
+	}{
+		{Config{Source: "gaussian", Rate: 1, Dim: 128}, "fused"},                  // 128·384 < 2·256·128
+		{Config{Source: "gaussian", Rate: 1, Dim: 256}, ""},                       // 256·512 = 2·256·256: not fewer
+		{Config{Source: "gaussian", Rate: 1, Dim: 512, Batch: 1024}, "fused"},     // 512·1536 < 2·1024·512
+		{Config{Source: "gaussian", Rate: 0.5, Dim: 64}, ""},                      // 64·288 > 2·256·32
+		{Config{Source: "gaussian", Rate: 2, Dim: 256}, "fused"},                  // 256·768 < 2·256·512
+		{Config{Source: "gaussian", Rate: 1, Dim: 64, Arch: "denoiser"}, "fused"}, // one layer
+		{Config{Source: "gaussian", Rate: 1, Dim: 64, Arch: "multilayer"}, ""},    // three layers use the bits
+		{Config{Source: "gaussian", Rate: 1, Dim: 64, STE: "clip"}, ""},           // dS is masked
+		{Config{Source: "idx:/data/train-images-idx3-ubyte", Rate: 1}, ""},        // d unknown until the file is read
+	} {
+		if got := tc.c.Defaults().EncoderGrad; got != tc.want {
+			t.Errorf("%+v: EncoderGrad = %q, want %q", tc.c, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		c    Config
+		want string
+	}{
+		{Config{Source: "gaussian", Rate: 1, Dim: 64, EncoderGrad: "fast"}, "encoder_grad = fast"},
+		{Config{Source: "gaussian", Rate: 1, Dim: 64, STE: "tanh", EncoderGrad: "fused"}, "encoder_grad = fused"},
+		{Config{Source: "gaussian", Rate: 1, Dim: 64, Arch: "multilayer", EncoderGrad: "fused"}, "encoder_grad = fused"},
+	} {
+		err := tc.c.Defaults().Validate()
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%+v: Validate = %v, want an error starting %q", tc.c, err, tc.want)
+		}
+	}
+}

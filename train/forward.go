@@ -12,6 +12,7 @@ type work struct {
 	layers []layerWork
 	// backward buffers
 	G, dY, dS, dR2 []float32
+	dYX            []float32 // d×d: dYᵀ·X, for EncoderGrad "fused"
 	dR1, dXh       []float32
 	red            *reducer
 	// norm correction (norm.go), per row: u = k̂/(pd), u^α and ∂L/∂π₁
@@ -62,12 +63,23 @@ func newWork(m *model, rows int, backward bool) *work {
 	}
 	if backward {
 		w.G, w.dY, w.dS = f(rows*d), f(rows*d), f(rows*n)
+		if m.cfg.EncoderGrad == "fused" {
+			w.dYX = f(d * d)
+		}
 		if len(w.layers) > 0 {
 			w.dR2, w.dR1, w.dXh = f(rows*d), f(rows*d), f(rows*d)
 		}
 	}
 	w.red = newReducer(rows, 16)
 	return w
+}
+
+// fusedDB reports whether dB̃ = Aᵀ·(dYᵀ·X), d·rows·d + n·d·d
+// multiply-adds, is cheaper than dB̃ = dSᵀ·X with dS = dY·A, 2·rows·d·n
+// (Config.EncoderGrad): when d·(rows + n) < 2·rows·n, e.g. at rate 1 for
+// d < 256 at batch 256 and d < 1,024 at batch 1024.
+func fusedDB(d, n, rows int) bool {
+	return d*(rows+n) < 2*rows*n
 }
 
 // forward computes x̂ for the rows of X (rows×d) into w.Xhat.

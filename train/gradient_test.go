@@ -191,3 +191,55 @@ func (m *model) paramName(i int) string {
 	j := i - 2*nd
 	return fmt.Sprintf("layer%d.%s", j/nScalars+1, scalarNames[j%nScalars])
 }
+
+// TestFusedEncoderGradient checks dB̃ = Aᵀ·(dYᵀ·X), the product order the
+// backward pass uses when it is cheaper (fusedDB), against dSᵀ·X with dS =
+// dY·A, the order TestStraightThrough checks against finite differences.
+// The two differ only in float32 rounding: each entry is a sum of
+// rows·n = 512 products of O(1) terms, so the difference is a few float32
+// ulps of the gradient's scale times √512 at most; 1e-5 of the largest
+// entry is above that (6e-8·√512·4 ≈ 5e-6) and far below any wrong term.
+func TestFusedEncoderGradient(t *testing.T) {
+	for _, arch := range []string{"linear", "denoiser"} {
+		t.Run(arch, func(t *testing.T) {
+			const rows = 64
+			cfg := Config{Source: "gaussian", Sparsity: 0.3, Rate: 0.8, Dim: 10, Arch: arch, Seed: 1, Batch: rows}.Defaults()
+			if cfg.EncoderGrad != "fused" {
+				t.Fatalf("d = 10, n = 8, batch %d: Defaults did not choose the fused order, the test would not cover it", rows)
+			}
+			m := newModel(cfg, cfg.Dim)
+			rng := rand.New(rand.NewPCG(7, 8))
+			m.initialise(rng)
+			for i := range m.A {
+				m.A[i] += float32(0.1 * rng.NormFloat64())
+			}
+			X := make([]float32, rows*m.d)
+			for i := range X {
+				X[i] = float32(rng.NormFloat64())
+			}
+			w := newWork(m, rows, true)
+			if w.dYX == nil {
+				t.Fatal("newWork did not allocate dYX")
+			}
+			grads := [2][]float32{}
+			for k, fused := range []bool{true, false} {
+				if !fused {
+					w.dYX = nil
+				}
+				m.forward(w, X)
+				m.lossGrad(w, X)
+				grads[k] = make([]float32, len(m.params))
+				m.backward(w, X, grads[k])
+			}
+			var scale float64
+			for _, g := range grads[1] {
+				scale = math.Max(scale, math.Abs(float64(g)))
+			}
+			for i := range grads[0] {
+				if diff := math.Abs(float64(grads[0][i] - grads[1][i])); diff > 1e-5*scale {
+					t.Errorf("param %d (%s): fused %.8g, unfused %.8g", i, m.paramName(i), grads[0][i], grads[1][i])
+				}
+			}
+		})
+	}
+}

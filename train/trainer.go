@@ -132,8 +132,11 @@ func (c Config) StepFLOPs() float64 {
 		extra = 4
 	}
 	f := per * 5
-	if c.Arch == "multilayer" {
+	if c.Arch == "multilayer" && c.Layers > 1 {
 		f = per * (5 + extra*float64(c.Layers-1))
+	} else if c.EncoderGrad == "fused" {
+		// dYᵀ·X and Aᵀ·(dYᵀ·X) in place of dY·A and dSᵀ·X.
+		f = per*3 + 2*float64(c.Dim)*float64(c.Dim)*(float64(c.Batch)+float64(n))
 	}
 	if (&model{cfg: c, d: c.Dim, n: n}).stiefel() {
 		f += 4 * float64(n) * float64(n) * float64(c.Dim)
