@@ -25,7 +25,8 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 		Module  string         `json:"module,omitempty"`
 		CPUs    int            `json:"cpus"`
 		BLAS    train.BLASInfo `json:"blas"`
-	}{Trainer: train.Version, Go: runtime.Version(), CPUs: runtime.NumCPU(), BLAS: train.BLAS()}
+		Kernels string         `json:"kernels"` // the elementwise kernels: avx2 or go (the same bits)
+	}{Trainer: train.Version, Go: runtime.Version(), CPUs: runtime.NumCPU(), BLAS: train.BLAS(), Kernels: train.Kernels()}
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		info.Module = bi.Main.Version
 	}
@@ -42,5 +43,6 @@ func runVersion(_ context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		fmt.Fprintf(stdout, "BLAS: gonum (pure Go): %s\n", b.Fallback)
 	}
+	fmt.Fprintf(stdout, "elementwise kernels: %s\n", info.Kernels)
 	return nil
 }

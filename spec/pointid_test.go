@@ -16,7 +16,10 @@ func TestPointIDPinned(t *testing.T) {
 	// resolved config, so points that relied on them are new points; and
 	// for train/2, whose denoiser/multilayer training changed: Stiefel
 	// encoder, norm correction, matrix learning rate; and training until
-	// converged: until, tol, escape, the plateau schedule, a 20,000-step budget.)
+	// converged: until, tol, escape, the plateau schedule, a 20,000-step budget.
+	// Not re-pinned for encoder_grad: Defaults sets it only where the product
+	// order changed, so this multilayer point, like every point whose
+	// arithmetic is unchanged, kept its ID.)
 	const pinned = "667fdd84bd42e5cd4908071fa6d8513d923dd0c3ecbef567c1d7c8c0fbb6c6fa"
 	c := train.Config{Source: "bernoulli-gaussian", Sparsity: 0.1, Rate: 1, Dim: 256, Arch: "multilayer", Seed: 1}
 	if train.Version != "train/2" {
@@ -27,6 +30,13 @@ func TestPointIDPinned(t *testing.T) {
 	}
 	if PointID(c) != PointID(c.Defaults()) {
 		t.Error("PointID differs for a config and its Defaults")
+	}
+	// A linear point at d = 256, batch 256, where the direct product order
+	// of the encoder gradient is kept (encoder_grad unset): its ID from
+	// before encoder_grad existed.
+	lin := train.Config{Source: "bernoulli-gaussian", Sparsity: 0.2, Rate: 1, Dim: 256, Seed: 1}
+	if got, want := PointID(lin), "e1ff778561b5bff403cea13fdd16c224c89762037bfb1a94f9c56e54f5892392"; got != want {
+		t.Errorf("linear d = 256: PointID = %s, want the pinned %s", got, want)
 	}
 }
 

@@ -94,3 +94,12 @@ func adamGo(p, g, m, v []float32, at float32) {
 		p[i] -= at * mi / (float32(math.Sqrt(float64(vi))) + adamEps)
 	}
 }
+
+// Kernels names the elementwise kernels in use: "avx2" (kernels_amd64.s) or
+// "go" (no AVX2, not amd64, or BITSWEEP_SIMD=off). Either gives the same bits.
+func Kernels() string {
+	if useSIMD {
+		return "avx2"
+	}
+	return "go"
+}
