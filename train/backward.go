@@ -153,21 +153,14 @@ func (m *model) backwardDenoiser(w *work, t int, in, gate, dOut, dIn []float32, 
 	den := newBGDenoiser([3]float64{float64(v[sMu]), float64(v[sS2]), float64(v[sP])})
 	w.red.reset()
 	forRows(rows, func(c, lo, hi int) {
-		acc := w.red.at(c)
-		for i := lo * d; i < hi*d; i++ {
-			fp, gw, ga, gb := den.grad(in[i], gate[i])
-			g := float64(dOut[i])
-			dIn[i] += dOut[i] * fp
-			acc[0] += g * gw
-			acc[1] += g * ga
-			acc[2] += g * gb
+		acc := (*[3]float64)(w.red.at(c))
+		for r := lo; r < hi; r++ {
+			var dg float64
 			if dGate != nil {
-				y, p := float64(in[i]), float64(gate[i])
-				e := dGate[i/d] * p * (1 - p)
-				dIn[i] += float32(e * 2 * den.beta * y)
-				acc[1] += e
-				acc[2] += e * y * y
+				dg = dGate[r]
 			}
+			row := r * d
+			denoiserGrad(in[row:row+d], gate[row:row+d], dOut[row:row+d], dIn[row:row+d], den.w, den.beta, dg, dGate != nil, acc) // kernels.go
 		}
 	})
 	s := w.red.sum()

@@ -103,3 +103,48 @@ func Kernels() string {
 	}
 	return "go"
 }
+
+// denoiserGrad is the backward pass of the denoiser f(y) = w·y·π(y), π(y) =
+// sigmoid(α + β·y²), over one row (backwardDenoiser): with π = gate[i] and
+// s = π(1 − π), dIn[i] += dOut[i]·f'(y) and acc += dOut[i]·∂f/∂(w, α, β),
+// f' = w·(π + 2β·y²·s), ∂f/∂w = y·π, ∂f/∂α = w·y·s, ∂f/∂β = w·y·y²·s
+// (bgDenoiser.grad); with gated, also the row's gradient dg with respect to
+// every gate (the norm correction's): e = dg·π(1 − π), dIn[i] += 2e·β·y,
+// acc[1] += e, acc[2] += e·y². The sums run in element order, in float64,
+// so that they do not depend on the kernel.
+func denoiserGrad(in, gate, dOut, dIn []float32, w, beta, dg float64, gated bool, acc *[3]float64) {
+	k := 0
+	if useSIMD {
+		k = len(in) &^ 3
+		if k > 0 {
+			_, _, _ = gate[k-1], dOut[k-1], dIn[k-1]
+			g := 0
+			if gated {
+				g = 1
+			}
+			denoiserGradAVX2(&in[0], &gate[0], &dOut[0], &dIn[0], k, w, 2*beta, beta, dg, g, &acc[0])
+		}
+	}
+	denoiserGradGo(in[k:], gate[k:], dOut[k:], dIn[k:], w, beta, dg, gated, acc)
+}
+
+func denoiserGradGo(in, gate, dOut, dIn []float32, w, beta, dg float64, gated bool, acc *[3]float64) {
+	gate, dOut, dIn = gate[:len(in)], dOut[:len(in)], dIn[:len(in)]
+	for i := range in {
+		y, p := float64(in[i]), float64(gate[i])
+		y2 := y * y
+		s := p * (1 - p)
+		fp := float32(w * (p + 2*beta*y2*s))
+		g := float64(dOut[i])
+		dIn[i] += dOut[i] * fp
+		acc[0] += g * (y * p)
+		acc[1] += g * (w * y * s)
+		acc[2] += g * (w * y * y2 * s)
+		if gated {
+			e := dg * p * (1 - p)
+			dIn[i] += float32(e * 2 * beta * y)
+			acc[1] += e
+			acc[2] += e * y * y
+		}
+	}
+}

@@ -21,3 +21,6 @@ func gatesAVX2(y, gate, x *float32, n int, alpha, beta, w float32)
 
 //go:noescape
 func adamAVX2(p, grad, m, v *float32, n int, at float32)
+
+//go:noescape
+func denoiserGradAVX2(in, gate, dOut, dIn *float32, n int, w, twoBeta, beta, dg float64, gated int, acc *float64)

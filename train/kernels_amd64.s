@@ -205,6 +205,9 @@ DATA ki127<>+24(SB)/4, $0x0000007f
 DATA ki127<>+28(SB)/4, $0x0000007f
 GLOBL ki127<>(SB), RODATA|NOPTR, $32
 
+DATA kd1<>+0(SB)/8, $0x3ff0000000000000
+GLOBL kd1<>(SB), RODATA|NOPTR, $8
+
 // func signsAVX2(s, u *float32, n int)
 TEXT ·signsAVX2(SB), NOSPLIT, $0-24
 	MOVQ s+0(FP), DI
@@ -325,5 +328,117 @@ adam_loop:
 	ADDQ $32, DI
 	SUBQ $8, CX
 	JNZ adam_loop
+	VZEROUPPER
+	RET
+
+// Adds the 4 lanes of Y (a float64 vector) to the scalar in A, lane 0
+// first; T is a scratch register. (X and Y name the same register.)
+#define ACC4(X, Y, A, T) \
+	VADDSD X, A, A \
+	VPERMILPD $1, X, T \
+	VADDSD T, A, A \
+	VEXTRACTF128 $1, Y, T \
+	VADDSD T, A, A \
+	VPERMILPD $1, T, T \
+	VADDSD T, A, A
+
+// Adds lane k of Y1 and then lane k of Y2 to A, for k = 0, …, 3.
+#define ACC4x2(X1, Y1, X2, Y2, A, T1, YT1, T2, YT2) \
+	VADDSD X1, A, A \
+	VADDSD X2, A, A \
+	VPERMILPD $1, X1, T1 \
+	VPERMILPD $1, X2, T2 \
+	VADDSD T1, A, A \
+	VADDSD T2, A, A \
+	VEXTRACTF128 $1, Y1, T1 \
+	VEXTRACTF128 $1, Y2, T2 \
+	VADDSD T1, A, A \
+	VADDSD T2, A, A \
+	VPERMILPD $1, T1, T1 \
+	VPERMILPD $1, T2, T2 \
+	VADDSD T1, A, A \
+	VADDSD T2, A, A
+
+// func denoiserGradAVX2(in, gate, dOut, dIn *float32, n int, w, twoBeta, beta, dg float64, gated int, acc *float64)
+// n is a positive multiple of 4. Float64 lanes: Y0 = y, Y1 = π, Y2 = g
+// (dOut), Y3 = y², Y4 = 1 − π, Y5 = s; X15, X14, X13 = acc[0], acc[1],
+// acc[2]; Y12 = 1, Y11 = w, Y10 = 2β, Y9 = β, Y8 = dg.
+TEXT ·denoiserGradAVX2(SB), NOSPLIT, $0-88
+	MOVQ in+0(FP), SI
+	MOVQ gate+8(FP), DX
+	MOVQ dOut+16(FP), R8
+	MOVQ dIn+24(FP), DI
+	MOVQ n+32(FP), CX
+	VBROADCASTSD w+40(FP), Y11
+	VBROADCASTSD twoBeta+48(FP), Y10
+	VBROADCASTSD beta+56(FP), Y9
+	VBROADCASTSD dg+64(FP), Y8
+	MOVQ gated+72(FP), BX
+	MOVQ acc+80(FP), R9
+	VBROADCASTSD kd1<>(SB), Y12
+	VMOVSD 0(R9), X15
+	VMOVSD 8(R9), X14
+	VMOVSD 16(R9), X13
+dgrad_loop:
+	VCVTPS2PD (SI), Y0
+	VCVTPS2PD (DX), Y1
+	VCVTPS2PD (R8), Y2
+	VMULPD Y0, Y0, Y3  // y² = y·y
+	VSUBPD Y1, Y12, Y4 // 1 − π
+	VMULPD Y4, Y1, Y5  // s = π·(1 − π)
+	// f' = w·(π + 2β·y²·s) in float32; dIn += dOut·f' (float32).
+	VMULPD Y3, Y10, Y6
+	VMULPD Y5, Y6, Y6
+	VADDPD Y1, Y6, Y6
+	VMULPD Y6, Y11, Y6
+	VCVTPD2PSY Y6, X6
+	VMOVUPS (R8), X7
+	VMULPS X6, X7, X7
+	VMOVUPS (DI), X6
+	VADDPS X7, X6, X6
+	VMOVUPS X6, (DI)
+	// acc[0] += g·(y·π)
+	VMULPD Y1, Y0, Y7
+	VMULPD Y7, Y2, Y7
+	ACC4(X7, Y7, X15, X6)
+	// e = dg·π·(1 − π) (used when gated), into Y1.
+	VMULPD Y1, Y8, Y1
+	VMULPD Y4, Y1, Y1
+	// t1 = g·(w·y·s) into Y7; t2 = g·(w·y·y²·s) into Y4.
+	VMULPD Y0, Y11, Y4
+	VMULPD Y5, Y4, Y7
+	VMULPD Y7, Y2, Y7
+	VMULPD Y3, Y4, Y4
+	VMULPD Y5, Y4, Y4
+	VMULPD Y4, Y2, Y4
+	TESTQ BX, BX
+	JZ dgrad_plain
+	// dIn += float32(2e·β·y)
+	VADDPD Y1, Y1, Y5
+	VMULPD Y9, Y5, Y5
+	VMULPD Y0, Y5, Y5
+	VCVTPD2PSY Y5, X5
+	VMOVUPS (DI), X6
+	VADDPS X5, X6, X6
+	VMOVUPS X6, (DI)
+	// u = e·y·y
+	VMULPD Y0, Y1, Y3
+	VMULPD Y0, Y3, Y3
+	ACC4x2(X7, Y7, X1, Y1, X14, X0, Y0, X2, Y2)
+	ACC4x2(X4, Y4, X3, Y3, X13, X5, Y5, X6, Y6)
+	JMP dgrad_next
+dgrad_plain:
+	ACC4(X7, Y7, X14, X0)
+	ACC4(X4, Y4, X13, X5)
+dgrad_next:
+	ADDQ $16, SI
+	ADDQ $16, DX
+	ADDQ $16, R8
+	ADDQ $16, DI
+	SUBQ $4, CX
+	JNZ dgrad_loop
+	VMOVSD X15, 0(R9)
+	VMOVSD X14, 8(R9)
+	VMOVSD X13, 16(R9)
 	VZEROUPPER
 	RET

@@ -8,3 +8,7 @@ const useSIMD = false
 func signsAVX2(s, u *float32, n int)                               { panic("unreachable") }
 func gatesAVX2(y, gate, x *float32, n int, alpha, beta, w float32) { panic("unreachable") }
 func adamAVX2(p, grad, m, v *float32, n int, at float32)           { panic("unreachable") }
+
+func denoiserGradAVX2(in, gate, dOut, dIn *float32, n int, w, twoBeta, beta, dg float64, gated int, acc *float64) {
+	panic("unreachable")
+}

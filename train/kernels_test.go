@@ -129,3 +129,40 @@ func BenchmarkKernels(b *testing.B) {
 		})
 	}
 }
+
+// TestDenoiserGradBitIdentical: the dispatched backward kernel of the
+// denoiser gives the bits of the pure-Go one (dIn and the three sums), with
+// and without the gates' gradient, on rows of every length mod 4.
+func TestDenoiserGradBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{1, 3, 4, 5, 64, 517} {
+		for _, gated := range []bool{false, true} {
+			in := kernelInputs(rng, max(n, 24), 2)[:n]
+			for i, v := range in { // a denoiser's input is finite
+				if math.IsInf(float64(v), 0) || math.Abs(float64(v)) > 1e15 {
+					in[i] = 1.5
+				}
+			}
+			gate, x := make([]float32, n), make([]float32, n)
+			gatesGo(in, gate, x, -3.3, 0.45, 1.1)
+			dOut := make([]float32, n)
+			dIn, dInRef := make([]float32, n), make([]float32, n)
+			for i := range dOut {
+				// Terms of comparable size, so that a sum taken in another
+				// order rounds differently (a check that the test can fail).
+				dOut[i] = float32(rng.NormFloat64())
+				dIn[i] = float32(rng.NormFloat64())
+				dInRef[i] = dIn[i]
+			}
+			acc, accRef := [3]float64{0.1, -0.1, 0.1}, [3]float64{0.1, -0.1, 0.1}
+			denoiserGrad(in, gate, dOut, dIn, 1.1, 0.45, 0.7, gated, &acc)
+			denoiserGradGo(in, gate, dOut, dInRef, 1.1, 0.45, 0.7, gated, &accRef)
+			kernelBits(t, "dIn", in, dIn, dInRef)
+			for k := range acc {
+				if math.Float64bits(acc[k]) != math.Float64bits(accRef[k]) {
+					t.Fatalf("n = %d, gated %v: acc[%d] = %v, the pure-Go kernel gives %v", n, gated, k, acc[k], accRef[k])
+				}
+			}
+		}
+	}
+}
