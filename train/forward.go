@@ -131,16 +131,8 @@ func (m *model) forwardLayer(w *work, t int) {
 	kappa := math.Exp(float64(v[sKappa]))
 	a, b := v[sA], v[sB]
 	forRows(rows, func(_, lo, hi int) {
-		for i := lo * n; i < hi*n; i++ {
-			s, p1 := float64(w.S[i]), float64(lw.P1[i])
-			lam, dlam := invMillsFast(-s * p1 / kappa)
-			if lw.Lam != nil {
-				lw.Lam[i], lw.DLam[i] = lam, dlam
-			}
-			z := float32(p1 + s*kappa*lam)
-			lw.Zhat[i] = z
-			lw.Q[i] = a*z - (b+1)*lw.P1[i]
-		}
+		i, j := lo*n, hi*n
+		outputDenoiser(w.S[i:j], lw.P1[i:j], lw.Zhat[i:j], lw.Q[i:j], sub(lw.Lam, i, j), sub(lw.DLam, i, j), kappa, a, b) // kernels.go
 	})
 	// Step 4: M = Q·B̃, x̂_L = r₂ + c·M.
 	gemm(false, false, rows, d, n, 1, lw.Q, n, m.B, d, 0, lw.M, d)

@@ -148,3 +148,55 @@ func denoiserGradGo(in, gate, dOut, dIn []float32, w, beta, dg float64, gated bo
 		}
 	}
 }
+
+// outputDenoiser is steps 2–3 of a decoder layer (forwardLayer): for each
+// bit s = S[i] and p₁ = P1[i], a = −s·p₁/κ, λ, λ' = invMillsFast(a) (kept
+// in Lam and DLam unless they are nil), ẑ = float32(p₁ + s·κ·λ) into Zhat
+// and Q[i] = A·ẑ − (B + 1)·p₁ in float32.
+func outputDenoiser(S, P1, Zhat, Q []float32, Lam, DLam []float64, kappa float64, A, B float32) {
+	i := 0
+	store := 0
+	if Lam != nil {
+		store = 1
+	}
+	for useSIMD && len(S)-i >= 4 {
+		k := (len(S) - i) &^ 3
+		_, _, _ = P1[i+k-1], Zhat[i+k-1], Q[i+k-1]
+		var lam, dlam *float64
+		if Lam != nil {
+			_, _ = Lam[i+k-1], DLam[i+k-1]
+			lam, dlam = &Lam[i], &DLam[i]
+		}
+		done := outputDenoiserAVX2(&S[i], &P1[i], &Zhat[i], &Q[i], lam, dlam, &millsVal[0], &millsDer[0], k, kappa, A, B+1, store)
+		i += done
+		if done == k {
+			break
+		}
+		// The next 4 hold an a outside the table (or a NaN): the Go way.
+		j := i + 4
+		outputDenoiserGo(S[i:j], P1[i:j], Zhat[i:j], Q[i:j], sub(Lam, i, j), sub(DLam, i, j), kappa, A, B)
+		i = j
+	}
+	outputDenoiserGo(S[i:], P1[i:], Zhat[i:], Q[i:], sub(Lam, i, len(S)), sub(DLam, i, len(S)), kappa, A, B)
+}
+
+func sub(v []float64, i, j int) []float64 {
+	if v == nil {
+		return nil
+	}
+	return v[i:j]
+}
+
+func outputDenoiserGo(S, P1, Zhat, Q []float32, Lam, DLam []float64, kappa float64, A, B float32) {
+	P1, Zhat, Q = P1[:len(S)], Zhat[:len(S)], Q[:len(S)]
+	for i := range S {
+		s, p1 := float64(S[i]), float64(P1[i])
+		lam, dlam := invMillsFast(-s * p1 / kappa)
+		if Lam != nil {
+			Lam[i], DLam[i] = lam, dlam
+		}
+		z := float32(p1 + s*kappa*lam)
+		Zhat[i] = z
+		Q[i] = A*z - (B+1)*P1[i]
+	}
+}

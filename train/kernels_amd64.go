@@ -24,3 +24,10 @@ func adamAVX2(p, grad, m, v *float32, n int, at float32)
 
 //go:noescape
 func denoiserGradAVX2(in, gate, dOut, dIn *float32, n int, w, twoBeta, beta, dg float64, gated int, acc *float64)
+
+// outputDenoiserAVX2 returns the number of elements done: n, or the start of
+// the first block of 4 with an a outside [millsLo, millsHi), which it leaves
+// to the caller.
+//
+//go:noescape
+func outputDenoiserAVX2(S, P1, Zhat, Q *float32, Lam, DLam, val, der *float64, n int, kappa float64, A, B1 float32, store int) int

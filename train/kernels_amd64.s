@@ -208,6 +208,19 @@ GLOBL ki127<>(SB), RODATA|NOPTR, $32
 DATA kd1<>+0(SB)/8, $0x3ff0000000000000
 GLOBL kd1<>(SB), RODATA|NOPTR, $8
 
+DATA kdsign<>+0(SB)/8, $0x8000000000000000
+GLOBL kdsign<>(SB), RODATA|NOPTR, $8
+DATA kdlo<>+0(SB)/8, $0xc024000000000000
+GLOBL kdlo<>(SB), RODATA|NOPTR, $8
+DATA kdhi<>+0(SB)/8, $0x403e000000000000
+GLOBL kdhi<>(SB), RODATA|NOPTR, $8
+DATA kd64<>+0(SB)/8, $0x4050000000000000
+GLOBL kd64<>(SB), RODATA|NOPTR, $8
+DATA kdh<>+0(SB)/8, $0x3f90000000000000
+GLOBL kdh<>(SB), RODATA|NOPTR, $8
+DATA kd3<>+0(SB)/8, $0x4008000000000000
+GLOBL kd3<>(SB), RODATA|NOPTR, $8
+
 // func signsAVX2(s, u *float32, n int)
 TEXT ·signsAVX2(SB), NOSPLIT, $0-24
 	MOVQ s+0(FP), DI
@@ -440,5 +453,110 @@ dgrad_next:
 	VMOVSD X15, 0(R9)
 	VMOVSD X14, 8(R9)
 	VMOVSD X13, 16(R9)
+	VZEROUPPER
+	RET
+
+// func outputDenoiserAVX2(S, P1, Zhat, Q *float32, Lam, DLam, val, der *float64, n int, kappa float64, A, B1 float32, store int) int
+// Float64 lanes: Y0 = s, Y1 = p₁, Y2 = a, Y5 = t, Y6/Y7 = λ at the grid
+// points i and i+1, Y8/Y9 = their slopes, Y11 = t², Y12 = t³; Y15 = κ,
+// X14 = A and X13 = B + 1 (float32), Y10 = −0 (sign mask); the cubic
+// Hermite interpolation in the order of invMillsFast (fastmath.go).
+TEXT ·outputDenoiserAVX2(SB), NOSPLIT, $0-104
+	MOVQ S+0(FP), SI
+	MOVQ P1+8(FP), R8
+	MOVQ Zhat+16(FP), DI
+	MOVQ Q+24(FP), R9
+	MOVQ Lam+32(FP), R11
+	MOVQ DLam+40(FP), R12
+	MOVQ val+48(FP), R13
+	MOVQ der+56(FP), R14
+	MOVQ n+64(FP), CX
+	VBROADCASTSD kappa+72(FP), Y15
+	VBROADCASTSS A+80(FP), X14
+	VBROADCASTSS B1+84(FP), X13
+	MOVQ store+88(FP), BX
+	XORQ AX, AX // elements done
+odn_loop:
+	VCVTPS2PD (SI), Y0
+	VCVTPS2PD (R8), Y1
+	VBROADCASTSD kdsign<>(SB), Y10
+	VXORPD Y10, Y0, Y2  // −s
+	VMULPD Y1, Y2, Y2   // −s·p₁
+	VDIVPD Y15, Y2, Y2  // a = −s·p₁/κ
+	VBROADCASTSD kdlo<>(SB), Y3
+	VCMPPD $0x1d, Y3, Y2, Y4 // a ≥ −10
+	VBROADCASTSD kdhi<>(SB), Y5
+	VCMPPD $0x11, Y5, Y2, Y5 // a < 30
+	VANDPD Y5, Y4, Y4
+	VMOVMSKPD Y4, DX
+	CMPQ DX, $15
+	JNE odn_done        // some lane outside the table: the caller's
+	VSUBPD Y3, Y2, Y3   // a − millsLo
+	VBROADCASTSD kd64<>(SB), Y4
+	VMULPD Y4, Y3, Y3   // u = (a − millsLo)·64
+	VCVTTPD2DQY Y3, X4  // i = int(u)
+	VCVTDQ2PD X4, Y5
+	VSUBPD Y5, Y3, Y5   // t = u − i
+	VPCMPEQD Y10, Y10, Y10
+	VGATHERDPD Y10, (R13)(X4*8), Y6  // λ(i)
+	VPCMPEQD Y10, Y10, Y10
+	VGATHERDPD Y10, 8(R13)(X4*8), Y7 // λ(i+1)
+	VPCMPEQD Y10, Y10, Y10
+	VGATHERDPD Y10, (R14)(X4*8), Y8  // λ'(i)
+	VPCMPEQD Y10, Y10, Y10
+	VGATHERDPD Y10, 8(R14)(X4*8), Y9 // λ'(i+1)
+	VBROADCASTSD kdh<>(SB), Y3
+	VMULPD Y3, Y8, Y8   // m₀ = λ'(i)·h
+	VMULPD Y3, Y9, Y9   // m₁ = λ'(i+1)·h
+	VMULPD Y5, Y5, Y11  // t²
+	VMULPD Y5, Y11, Y12 // t³
+	VADDPD Y12, Y12, Y3 // 2t³
+	VBROADCASTSD kd3<>(SB), Y4
+	VMULPD Y4, Y11, Y4  // 3t²
+	VSUBPD Y4, Y3, Y10  // 2t³ − 3t²
+	VBROADCASTSD kd1<>(SB), Y13
+	VADDPD Y13, Y10, Y10 // + 1
+	VMULPD Y6, Y10, Y10  // ·y₀
+	VADDPD Y11, Y11, Y6  // 2t²
+	VSUBPD Y6, Y12, Y6   // t³ − 2t²
+	VADDPD Y5, Y6, Y6    // + t
+	VMULPD Y8, Y6, Y6    // ·m₀
+	VADDPD Y6, Y10, Y10
+	VSUBPD Y3, Y4, Y8    // −2t³ + 3t²
+	VMULPD Y7, Y8, Y8    // ·y₁
+	VADDPD Y8, Y10, Y10
+	VSUBPD Y11, Y12, Y8  // t³ − t²
+	VMULPD Y9, Y8, Y8    // ·m₁
+	VADDPD Y8, Y10, Y10  // λ
+	VSUBPD Y2, Y10, Y8   // λ − a
+	VMULPD Y8, Y10, Y8   // λ' = λ(λ − a)
+	TESTQ BX, BX
+	JZ odn_nostore
+	VMOVUPD Y10, (R11)
+	VMOVUPD Y8, (R12)
+	ADDQ $32, R11
+	ADDQ $32, R12
+odn_nostore:
+	VMULPD Y15, Y0, Y8   // s·κ
+	VMULPD Y10, Y8, Y8   // ·λ
+	VADDPD Y1, Y8, Y8    // p₁ + s·κ·λ
+	VCVTPD2PSY Y8, X8    // ẑ
+	VMOVUPS X8, (DI)
+	VBROADCASTSS A+80(FP), X14
+	VMULPS X14, X8, X9   // A·ẑ
+	VMOVUPS (R8), X11
+	VBROADCASTSS B1+84(FP), X13
+	VMULPS X13, X11, X11 // (B+1)·p₁
+	VSUBPS X11, X9, X9
+	VMOVUPS X9, (R9)
+	ADDQ $16, SI
+	ADDQ $16, R8
+	ADDQ $16, DI
+	ADDQ $16, R9
+	ADDQ $4, AX
+	SUBQ $4, CX
+	JNZ odn_loop
+odn_done:
+	MOVQ AX, ret+96(FP)
 	VZEROUPPER
 	RET

@@ -12,3 +12,7 @@ func adamAVX2(p, grad, m, v *float32, n int, at float32)           { panic("unre
 func denoiserGradAVX2(in, gate, dOut, dIn *float32, n int, w, twoBeta, beta, dg float64, gated int, acc *float64) {
 	panic("unreachable")
 }
+
+func outputDenoiserAVX2(S, P1, Zhat, Q *float32, Lam, DLam, val, der *float64, n int, kappa float64, A, B1 float32, store int) int {
+	panic("unreachable")
+}

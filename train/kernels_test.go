@@ -166,3 +166,44 @@ func TestDenoiserGradBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputDenoiserBitIdentical: the dispatched kernel of a decoder layer's
+// output denoiser gives the bits of the pure-Go one, with and without λ and
+// λ' kept, for p₁/κ inside the interpolation table, beyond both of its ends
+// (the blocks the kernel hands back to Go) and NaN.
+func TestOutputDenoiserBitIdentical(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 3, 4, 7, 64, 1001} {
+		for _, sd := range []float64{0.5, 3, 15} {
+			S, P1 := make([]float32, n), make([]float32, n)
+			for i := range S {
+				S[i] = 1
+				if rng.IntN(2) == 0 {
+					S[i] = -1
+				}
+				P1[i] = float32(rng.NormFloat64() * sd)
+			}
+			if n > 10 {
+				P1[5] = float32(math.NaN())
+				P1[9] = 50 // a = ∓50/κ: beyond the table for one sign
+				P1[10] = -50
+			}
+			for _, keep := range []bool{true, false} {
+				z, q, zr, qr := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+				var lam, dlam, lamr, dlamr []float64
+				if keep {
+					lam, dlam, lamr, dlamr = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+				}
+				outputDenoiser(S, P1, z, q, lam, dlam, 1.3, 0.8, -0.4)
+				outputDenoiserGo(S, P1, zr, qr, lamr, dlamr, 1.3, 0.8, -0.4)
+				kernelBits(t, "ẑ", P1, z, zr)
+				kernelBits(t, "Q", P1, q, qr)
+				for i := range lam {
+					if math.Float64bits(lam[i]) != math.Float64bits(lamr[i]) || math.Float64bits(dlam[i]) != math.Float64bits(dlamr[i]) {
+						t.Fatalf("n = %d, p₁ = %g: λ, λ' = %v, %v; the pure-Go kernel gives %v, %v", n, P1[i], lam[i], dlam[i], lamr[i], dlamr[i])
+					}
+				}
+			}
+		}
+	}
+}
