@@ -94,11 +94,17 @@ func TestSparseGaussianLinear(t *testing.T) {
 //     0.3634 (science.md §4.1 measured an excess of 0.002 at p = 0.3,
 //     d = 200).
 //
-// p = 0.7 is left out at d = 64: there the minimizer is a tilted
-// permutation (perm_score 0.83, loss 0.2300), better than the exact
-// permutation, whose finite-n loss is (1−p)/(2−p) plus the common-mode term
-// r·m²/((2−p)(1 − m² + n·m²)) with m = 1 − p (theory, IdentityLoss…):
-// 0.2308 + 0.0104 = 0.2412 at n = 64; rounding the rows measured 0.011 worse.
+// p = 0.7 is tested at d = 256 only: at d ≤ 128 a tilted permutation
+// (perm_score ≈ 0.83, loss 0.2300 at d = 64, 0.232 at d = 128) is better than
+// the exact permutation, whose finite-n loss is (1−p)/(2−p) plus the
+// common-mode term r·m²/((2−p)(1 − m² + n·m²)) with m = 1 − p (theory,
+// IdentityLoss…): 0.2308 + 0.0104 = 0.2412 at n = 64, + 0.0056 = 0.2364 at
+// n = 128. At d = 64 every run drifts there (rounding the rows measured
+// 0.011 worse); at d = 128 3 of 30 runs do (seeds 1–15 with either product
+// order of the encoder gradient, Config.EncoderGrad: seed 13 with the
+// direct one, seeds 1 and 2 with the fused one, the default there), the
+// others round to the axes (perm_score 1, loss 0.2368–0.2380;
+// docs/TRAINING.md).
 // d = 256 has one seed per side here, and runs on OpenBLAS only (a point
 // takes ≈ 3.5 min on the pure-Go BLAS, 20–60 s on OpenBLAS); more seeds and
 // d = 512 are in bench/sciencetable and the c2-transition-d256 sweep
@@ -110,8 +116,8 @@ func TestSparseRademacherTransition(t *testing.T) {
 		seeds []uint64
 	}{
 		{64, []float64{0.2, 0.3, 0.8, 0.9}, []uint64{1, 2}},
-		{128, []float64{0.3, 0.7, 0.9}, []uint64{1}},
-		{256, []float64{0.2, 0.8}, []uint64{1}},
+		{128, []float64{0.3, 0.8, 0.9}, []uint64{1}},
+		{256, []float64{0.2, 0.7, 0.8}, []uint64{1}},
 	}
 	for _, c := range cells {
 		converged, runs := 0, 0
