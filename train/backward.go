@@ -34,8 +34,11 @@ func (m *model) backward(w *work, X []float32, grad []float32) {
 		dB2 = nil
 	}
 	// dS collects ∂L/∂s from every use of the bits: the skip connections of
-	// the decoder layers first, then the linear decoder below.
-	clear(w.dS)
+	// the decoder layers first, then the linear decoder below (not needed
+	// with the fused encoder gradient, which does without dS).
+	if w.dYX == nil || m.noSTE {
+		clear(w.dS)
+	}
 
 	// dY: gradient at the input of the layer-1 denoiser (or at x̂, linear).
 	switch {

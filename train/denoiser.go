@@ -58,25 +58,9 @@ func newBGDenoiser(th [3]float64) bgDenoiser {
 	return d
 }
 
-// gate returns sigmoid(α + β·y²) = π₁(y), the posterior probability that
-// x ≠ 0, in float32 (expf: relative error < 2e-7).
-func (d *bgDenoiser) gate(y float32) float32 {
-	return 1 / (1 + expf(-(float32(d.alpha) + float32(d.beta)*y*y)))
-}
-
-// apply returns f(y) = w·y·gate(y).
-func (d *bgDenoiser) apply(y float32) float32 { return float32(d.w) * y * d.gate(y) }
-
-// grad returns f'(y) and the partials ∂f/∂(w, α, β) at y, given g = gate(y):
-// f' = w·(g + 2βy²·g(1−g)), ∂f/∂w = y·g, ∂f/∂α = w·y·g(1−g),
-// ∂f/∂β = w·y³·g(1−g) (derived from f = w·y·sigmoid(α + βy²)).
-func (d *bgDenoiser) grad(y, g float32) (fp float32, dw, da, db float64) {
-	yy, gg := float64(y), float64(g)
-	y2 := yy * yy
-	s := gg * (1 - gg)
-	fp = float32(d.w * (gg + 2*d.beta*y2*s))
-	return fp, yy * gg, d.w * yy * s, d.w * yy * y2 * s
-}
+// The gate π₁(y) = sigmoid(α + β·y²), the posterior probability that x ≠ 0,
+// f(y) and its derivatives are computed by the kernels gates and
+// denoiserGrad (kernels.go).
 
 // thetaGrad maps ∂L/∂(w, α, β) to ∂L/∂θ.
 func (d *bgDenoiser) thetaGrad(g [3]float64) [3]float64 {
