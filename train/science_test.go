@@ -105,7 +105,7 @@ func TestSparseGaussianLinear(t *testing.T) {
 // direct one, seeds 1 and 2 with the fused one, the default there), the
 // others round to the axes (perm_score 1, loss 0.2368–0.2380;
 // docs/TRAINING.md).
-// d = 256 has one seed per side here, and runs on OpenBLAS only (a point
+// d = 256 has one seed per value here, and runs on OpenBLAS only (a point
 // takes ≈ 3.5 min on the pure-Go BLAS, 20–60 s on OpenBLAS); more seeds and
 // d = 512 are in bench/sciencetable and the c2-transition-d256 sweep
 // (docs/TRAINING.md).
@@ -117,7 +117,7 @@ func TestSparseRademacherTransition(t *testing.T) {
 	}{
 		{64, []float64{0.2, 0.3, 0.8, 0.9}, []uint64{1, 2}},
 		{128, []float64{0.3, 0.8, 0.9}, []uint64{1}},
-		{256, []float64{0.2, 0.7, 0.8}, []uint64{1}},
+		{256, []float64{0.2, 0.7, 0.8, 0.9}, []uint64{1}},
 	}
 	for _, c := range cells {
 		converged, runs := 0, 0
