@@ -29,6 +29,7 @@ var commands = map[string]command{
 	"server":  {"run the embedded Temporal server alone (SQLite or PostgreSQL)", runServer},
 	"report":  {"aggregate results into tables (CSV, Parquet) and summaries", runReport},
 	"version": {"print the trainer version and the BLAS in use", runVersion},
+	"probe":   {"GET a URL, succeed on 2xx (a container healthcheck without curl)", runProbe},
 }
 
 // Main runs the command line and returns the process exit code. Every error

@@ -1166,8 +1166,15 @@ func TestCompose(t *testing.T) {
 		}
 		if a, ok := env["BITSWEEP_METRICS_ADDR"]; !ok {
 			t.Errorf("%s: no BITSWEEP_METRICS_ADDR (probes and metrics in the network)", where)
-		} else {
-			metricsPort(t, where, a)
+		} else if port := metricsPort(t, where, a); port > 0 {
+			// The healthcheck probes the worker's own readiness endpoint
+			// with a binary of the image.
+			hc, _ := s["healthcheck"].(map[string]any)
+			test, _ := hc["test"].([]any)
+			want := fmt.Sprintf("http://127.0.0.1:%d/readyz", port)
+			if len(test) < 4 || test[0] != "CMD" || !df.binaries[fmt.Sprint(test[1])] || test[2] != "probe" || test[len(test)-1] != want {
+				t.Errorf("%s: healthcheck %v, want [CMD <a binary of the image> probe … %s]", where, hc["test"], want)
+			}
 		}
 		// OpenBLAS threads follow the CPU limit (one point at a time).
 		res, _ := dep["resources"].(map[string]any)
