@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +26,7 @@ import (
 	"github.com/bitsweep/bitsweep/openblas"
 	"github.com/bitsweep/bitsweep/results"
 	"github.com/bitsweep/bitsweep/spec"
+	"github.com/bitsweep/bitsweep/telemetry"
 	"github.com/bitsweep/bitsweep/train"
 	"github.com/bitsweep/bitsweep/workflows"
 )
@@ -63,6 +66,7 @@ type sweepFlags struct {
 	trainer     string
 	ui          bool
 	uiPort      int
+	metricsAddr string // local mode: the in-process worker's telemetry endpoint
 }
 
 func (f *sweepFlags) register(fs *flag.FlagSet) {
@@ -82,6 +86,7 @@ func (f *sweepFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.trainer, "trainer", Env("BITSWEEP_TRAINER", "real"), "local mode: real, or fake (no training: measures the orchestration overhead)")
 	fs.BoolVar(&f.ui, "ui", envBool("BITSWEEP_UI", true), "local mode (run, resume): serve the Temporal Web UI on 127.0.0.1 while the sweep runs (BITSWEEP_UI)")
 	fs.IntVar(&f.uiPort, "ui-port", DefaultUIPort, "local mode: port of the Web UI on 127.0.0.1 (taken: the next free one; 0: any)")
+	fs.StringVar(&f.metricsAddr, "metrics-addr", "", "local mode (run, resume): serve the in-process worker's /healthz, /readyz and Prometheus /metrics on this loopback host:port, e.g. 127.0.0.1:9090 (port 0: any); empty: off")
 }
 
 // session is a connection to Temporal (and, in local mode, the embedded
@@ -104,6 +109,16 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 	}
 	conn := f.conn
 	local := conn.Address == ""
+	var tel *telemetry.Telemetry
+	if f.metricsAddr != "" {
+		if !local || !withWorker {
+			return nil, usageError{fmt.Errorf("--metrics-addr %s: only local mode's run and resume have an in-process worker (a cluster's workers serve their own: worker --metrics-addr)", f.metricsAddr)}
+		}
+		if err := localAddr(f.metricsAddr); err != nil {
+			return nil, usageError{fmt.Errorf("--metrics-addr %s: %w", f.metricsAddr, err)}
+		}
+		tel = telemetry.New()
+	}
 	if local {
 		if LocalServer == nil {
 			return nil, usageError{errors.New("this binary has no embedded Temporal server: give --address or TEMPORAL_ADDRESS")}
@@ -129,7 +144,11 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 			}
 		}
 	}
-	c, err := conn.Dial(logger)
+	var dialOpts []DialOption
+	if tel != nil {
+		dialOpts = append(dialOpts, WithMetrics(tel.SDK))
+	}
+	c, err := conn.Dial(logger, dialOpts...)
 	if err != nil {
 		closeAll()
 		return nil, err
@@ -150,7 +169,24 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 			closeAll()
 			return nil, usageError{fmt.Errorf("trainer %q: want real or fake", f.trainer)}
 		}
-		w := workflows.NewWorker(c, conn.TaskQueue, &activities.Activities{Store: st, Run: run, CheckpointInterval: f.checkpoint}, f.concurrency)
+		acts := &activities.Activities{Store: st, Run: run, CheckpointInterval: f.checkpoint}
+		if tel != nil {
+			// The worker's telemetry, as worker --metrics-addr serves it.
+			acts.Store, acts.Metrics = telemetry.CountStoreErrors(st, tel.Metrics), tel.Metrics
+			ready := telemetry.NewReadiness(telemetry.TemporalCheck(c), telemetry.StoreCheck(st))
+			srv, err := telemetry.Listen(f.metricsAddr, telemetry.Handler(tel.Registry, ready))
+			if err != nil {
+				closeAll()
+				return nil, fmt.Errorf("--metrics-addr %s: %w", f.metricsAddr, err)
+			}
+			stops = append(stops, func() {
+				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				srv.Close(sctx)
+			})
+			fmt.Fprintf(stderr, "metrics: http://%s/metrics (and /healthz, /readyz)\n", srv.Addr())
+		}
+		w := workflows.NewWorker(c, conn.TaskQueue, acts, f.concurrency)
 		if err := w.Start(); err != nil {
 			closeAll()
 			return nil, fmt.Errorf("start the local worker: %w", err)
@@ -168,6 +204,22 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 		}
 	}
 	return &session{c: c, queue: conn.TaskQueue, close: closeAll}, nil
+}
+
+// localAddr checks that addr is host:port with a loopback host: local mode
+// listens on this machine only, like its Web UI.
+func localAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("want host:port, e.g. 127.0.0.1:9090: %w", err)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("port %q: want 0 to 65535", port)
+	}
+	if !loopback(addr) {
+		return errors.New("local mode listens on a loopback address only (127.0.0.1, ::1 or localhost)")
+	}
+	return nil
 }
 
 func (f *sweepFlags) storeURL() string {

@@ -285,3 +285,74 @@ func TestMetrics(t *testing.T) {
 	t.Logf("temporal check without the server: %s", terr)
 	t.Logf("TestMetrics took %v", time.Since(t0).Round(time.Millisecond))
 }
+
+var localMetricsLine = regexp.MustCompile(`metrics: (http://127\.0\.0\.1:\d+)/metrics`)
+
+// TestLocalMetrics runs the same 30 points in local mode with
+// --metrics-addr 127.0.0.1:0 (the run prints the address it got): the
+// in-process worker's /metrics counts them as they train and at the end
+// agrees with the summary, with the SDK's own count of TrainPoint
+// executions, and /readyz is 200 while the sweep runs.
+func TestLocalMetrics(t *testing.T) {
+	dir := t.TempDir()
+	spec := writeSpec(t, dir, metricsSpec)
+	env := []string{"BITSWEEP_CHECKPOINT_INTERVAL=20ms", "BITSWEEP_UI=false"}
+	run := start(t, env, "starter", "run", spec, "--out", filepath.Join(dir, "results"), "--concurrency", "2", "--no-report",
+		"--metrics-addr", "127.0.0.1:0")
+	var base string
+	scrapes, midway, readyWhile := 0, 0, 0
+	var last metricSet
+	for running := true; running; {
+		select {
+		case <-run.done:
+			run.done <- nil
+			running = false
+			continue
+		case <-time.After(50 * time.Millisecond):
+		}
+		if base == "" {
+			if m := localMetricsLine.FindStringSubmatch(run.output()); m != nil {
+				base = m[1]
+			}
+			continue
+		}
+		code, body, err := httpGet(base + "/metrics")
+		if err != nil || code != 200 {
+			continue // the run may just have ended
+		}
+		last = parseMetrics(t, body)
+		scrapes++
+		if n := last.must(t, "bitsweep_points_trained_total"); n > 0 && n < metricsPoints {
+			midway++
+		}
+		if code, _, err := httpGet(base + "/readyz"); err == nil && code == 200 {
+			readyWhile++
+		}
+	}
+	if err := run.wait(t, time.Minute); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if base == "" {
+		t.Fatalf("the run never printed its metrics address:\n%s", run.output())
+	}
+	sum := summary(t, run.output())
+	t.Logf("summary %v; %d scrapes, %d midway, %d with /readyz 200", sum, scrapes, midway, readyWhile)
+	if sum["computed"] != metricsPoints || sum["failed"] != 0 {
+		t.Fatalf("summary %v, want %d computed", sum, metricsPoints)
+	}
+	if scrapes == 0 || midway == 0 || readyWhile == 0 {
+		t.Fatalf("%d scrapes, %d of them midway, %d with /readyz 200: want some of each", scrapes, midway, readyWhile)
+	}
+	// The last scrape may precede the last points; the counters never
+	// exceed the summary, and the SDK's count agrees with bitsweep's.
+	trained := last.must(t, "bitsweep_points_trained_total")
+	if trained > float64(sum["computed"]) {
+		t.Errorf("bitsweep_points_trained_total %g, more than the %d computed", trained, sum["computed"])
+	}
+	if n := last.must(t, "temporal_activity_execution_latency_seconds_count", `activity_type="TrainPoint"`); n < trained {
+		t.Errorf("the SDK executed %g TrainPoint activities, bitsweep counted %g trained", n, trained)
+	}
+	if _, _, err := httpGet(base + "/metrics"); err == nil {
+		t.Errorf("%s still answers after the run ended", base)
+	}
+}
