@@ -171,19 +171,12 @@ func (f *sweepFlags) connect(ctx context.Context, stderr io.Writer, withWorker b
 		}
 		acts := &activities.Activities{Store: st, Run: run, CheckpointInterval: f.checkpoint}
 		if tel != nil {
-			// The worker's telemetry, as worker --metrics-addr serves it.
-			acts.Store, acts.Metrics = telemetry.CountStoreErrors(st, tel.Metrics), tel.Metrics
-			ready := telemetry.NewReadiness(telemetry.TemporalCheck(c), telemetry.StoreCheck(st))
-			srv, err := telemetry.Listen(f.metricsAddr, telemetry.Handler(tel.Registry, ready))
+			srv, stop, err := tel.Serve(f.metricsAddr, c, st, acts)
 			if err != nil {
 				closeAll()
 				return nil, fmt.Errorf("--metrics-addr %s: %w", f.metricsAddr, err)
 			}
-			stops = append(stops, func() {
-				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				srv.Close(sctx)
-			})
+			stops = append(stops, stop)
 			fmt.Fprintf(stderr, "metrics: http://%s/metrics (and /healthz, /readyz)\n", srv.Addr())
 		}
 		w := workflows.NewWorker(c, conn.TaskQueue, acts, f.concurrency)

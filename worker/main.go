@@ -89,17 +89,11 @@ func run(ctx context.Context, conn cli.Conn, storeURL string, conc int, interval
 	acts := &activities.Activities{Store: st, Run: runner, CheckpointInterval: interval}
 	endpoint := "off"
 	if tel != nil {
-		acts.Store, acts.Metrics = telemetry.CountStoreErrors(st, tel.Metrics), tel.Metrics
-		ready := telemetry.NewReadiness(telemetry.TemporalCheck(c), telemetry.StoreCheck(st))
-		srv, err := telemetry.Listen(metricsAddr, telemetry.Handler(tel.Registry, ready))
+		srv, stop, err := tel.Serve(metricsAddr, c, st, acts)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			srv.Close(sctx)
-		}()
+		defer stop()
 		endpoint = "http://" + srv.Addr()
 	}
 	w := workflows.NewWorker(c, conn.TaskQueue, acts, conc)
